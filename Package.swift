@@ -1,0 +1,106 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Exclusivity checks cost measurable time in the numeric kernels' hot loops.
+let commonSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+// Layering (DESIGN.md): each library depends only on libraries listed before it.
+let package = Package(
+    name: "SwiftNMT",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: system libraries
+
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // MARK: text
+
+        .target(
+            name: "MTText",
+            swiftSettings: commonSwiftSettings
+        ),
+
+        // MARK: evaluation
+
+        .target(
+            name: "MTEval",
+            swiftSettings: commonSwiftSettings
+        ),
+
+        // MARK: tensors and layers
+
+        .target(
+            name: "MTTensor",
+            dependencies: ["CBLAS"],
+            swiftSettings: commonSwiftSettings
+        ),
+        .target(
+            name: "MTModel",
+            dependencies: ["MTTensor"],
+            swiftSettings: commonSwiftSettings
+        ),
+
+        // MARK: decoding and training
+
+        .target(
+            name: "MTDecode",
+            dependencies: ["MTText", "MTTensor", "MTModel"],
+            swiftSettings: commonSwiftSettings
+        ),
+        .target(
+            name: "MTTrain",
+            dependencies: [
+                "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: commonSwiftSettings
+        ),
+
+        // MARK: executables
+
+        .executableTarget(
+            name: "mt-preprocess",
+            dependencies: ["MTText", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: commonSwiftSettings
+        ),
+        .executableTarget(
+            name: "mt-bleu",
+            dependencies: ["MTEval", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: commonSwiftSettings
+        ),
+        .executableTarget(
+            name: "mt-train",
+            dependencies: ["MTTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: commonSwiftSettings
+        ),
+        .executableTarget(
+            name: "mt-translate",
+            dependencies: ["MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: commonSwiftSettings
+        ),
+        .executableTarget(
+            name: "mt-bench",
+            dependencies: ["MTTensor", "MTModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: commonSwiftSettings
+        ),
+
+        // MARK: tests
+
+        .testTarget(name: "MTTextTests", dependencies: ["MTText"]),
+        .testTarget(name: "MTEvalTests", dependencies: ["MTEval"]),
+        .testTarget(name: "MTTensorTests", dependencies: ["MTTensor"]),
+        .testTarget(name: "MTModelTests", dependencies: ["MTTensor", "MTModel"]),
+        .testTarget(name: "MTDecodeTests", dependencies: ["MTText", "MTTensor", "MTModel", "MTDecode"]),
+        .testTarget(name: "MTTrainTests", dependencies: ["MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build --build-tests
+swift test --skip-build
