@@ -1,0 +1,54 @@
+import MTTensor
+
+/// Every parameter of a model, in creation order, addressable by dotted name.
+///
+/// The order is stable (it is the order layers create their parameters), so
+/// optimiser state and checkpoints can be matched by name and checked by shape.
+public final class ParameterStore<T: Real> {
+    public private(set) var parameters: [Parameter<T>] = []
+    private var index: [String: Int] = [:]
+
+    public init() {}
+
+    /// Creates, initialises and registers a parameter. Names must be unique.
+    public func make(
+        _ name: String, _ shape: [Int], _ initializer: Initializer, rng: SeededRandom
+    ) -> Parameter<T> {
+        precondition(index[name] == nil, "duplicate parameter name \(name)")
+        let p = Parameter<T>(name: name, shape: shape)
+        initializer.fill(p.value, rng: rng)
+        index[name] = parameters.count
+        parameters.append(p)
+        return p
+    }
+
+    public subscript(name: String) -> Parameter<T>? {
+        index[name].map { parameters[$0] }
+    }
+
+    /// Number of scalars over all parameters.
+    public var scalarCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    public func zeroGradients() {
+        for p in parameters { p.grad.zero() }
+    }
+
+    /// The L2 norm of all gradients taken as one vector.
+    public func gradientNorm() -> Double {
+        var s = 0.0
+        for p in parameters { s += T.sumOfSquares(p.grad.data, p.count) }
+        return s.squareRoot()
+    }
+
+    /// Scales all gradients so their global norm is at most `maxNorm` (the remedy
+    /// for exploding gradients in recurrent nets); returns the norm before clipping.
+    @discardableResult
+    public func clipGradients(maxNorm: Double) -> Double {
+        let norm = gradientNorm()
+        if maxNorm > 0, norm > maxNorm, norm.isFinite {
+            let factor = T(maxNorm / norm)
+            for p in parameters { T.scale(factor, p.grad.data, p.count) }
+        }
+        return norm
+    }
+}

@@ -1,0 +1,37 @@
+// Generic bodies of the activation requirements of `Real` (see KernelsElementwise.swift).
+
+extension Real {
+    @inlinable public static func sigmoid(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int) {
+        for i in 0..<n { y[i] = sigmoid(x[i]) }
+    }
+
+    @inlinable public static func tanh(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int) {
+        for i in 0..<n { y[i] = tanh(x[i]) }
+    }
+
+    @inlinable public static func exp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int) {
+        for i in 0..<n { y[i] = exp(x[i]) }
+    }
+
+    @inlinable public static func tanhBackward(
+        _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
+        _ n: Int, accumulate: Bool
+    ) {
+        if accumulate {
+            for i in 0..<n { dx[i] += dy[i] * (1 - y[i] * y[i]) }
+        } else {
+            for i in 0..<n { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+        }
+    }
+
+    @inlinable public static func sigmoidBackward(
+        _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
+        _ n: Int, accumulate: Bool
+    ) {
+        if accumulate {
+            for i in 0..<n { dx[i] += dy[i] * y[i] * (1 - y[i]) }
+        } else {
+            for i in 0..<n { dx[i] = dy[i] * y[i] * (1 - y[i]) }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import CBLAS
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The scalar types tensors hold: `Float` for real work, `Double` for gradient checks.
+///
+/// Layers are generic over `Real` so the tests can run the very code that trains in
+/// double precision. Generic code is not specialised across modules, so every
+/// per-element loop lives behind a requirement of this protocol (declared here,
+/// implemented once generically in `Kernels*.swift`): a layer pays one dynamic call
+/// per buffer, and the loop itself runs specialised for `Float` or `Double`.
+/// Rule for layer code: no per-element loops over `T` outside MTTensor.
+public protocol Real: BinaryFloatingPoint, Sendable
+where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
+    // MARK: scalar math (vectorisable for Float)
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+    static func sigmoid(_ x: Self) -> Self
+    static func sqrt(_ x: Self) -> Self
+
+    // MARK: BLAS
+    /// Row-major C = alpha * op(A) * op(B) + beta * C, with op(A) m×k and op(B) k×n.
+    static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    // MARK: element-wise kernels (KernelsElementwise.swift)
+    static func fill(_ y: UnsafeMutablePointer<Self>, _ value: Self, _ n: Int)
+    static func copy(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    /// y += alpha * x
+    static func axpy(_ alpha: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    /// y *= alpha
+    static func scale(_ alpha: Self, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    /// z = x + y
+    static func add(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ z: UnsafeMutablePointer<Self>, _ n: Int)
+    /// z = x * y
+    static func mul(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ z: UnsafeMutablePointer<Self>, _ n: Int)
+    /// z += x * y
+    static func mulAdd(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ z: UnsafeMutablePointer<Self>, _ n: Int)
+    /// Σ x·y accumulated in Double.
+    static func dot(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ n: Int) -> Double
+    /// Σ x² accumulated in Double.
+    static func sumOfSquares(_ x: UnsafePointer<Self>, _ n: Int) -> Double
+    /// Σ x accumulated in Double.
+    static func sum(_ x: UnsafePointer<Self>, _ n: Int) -> Double
+    /// True when every element is finite.
+    static func allFinite(_ x: UnsafePointer<Self>, _ n: Int) -> Bool
+
+    // MARK: activations (KernelsActivation.swift); x and y may alias
+    static func sigmoid(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    static func tanh(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    static func exp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    /// dx (+)= dy * (1 - y²), from the tanh output y.
+    static func tanhBackward(
+        _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
+        _ n: Int, accumulate: Bool)
+    /// dx (+)= dy * y * (1 - y), from the sigmoid output y.
+    static func sigmoidBackward(
+        _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
+        _ n: Int, accumulate: Bool)
+
+    // MARK: row kernels on row-major [rows, cols] (KernelsRows.swift)
+    /// y[r, :] += bias for every row.
+    static func addRowVector(
+        _ bias: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, cols: Int)
+    /// out[:] += Σ_r x[r, :] (the gradient of a bias).
+    static func sumRows(
+        _ x: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, rows: Int, cols: Int)
+    /// In-place softmax of each row over its first `valid[r]` columns (all when nil);
+    /// the rest of the row becomes 0.
+    static func softmaxRows(
+        _ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int, valid: UnsafePointer<Int32>?)
+    /// dx = y ⊙ (dy − Σ y·dy) per row: the softmax backward from the output y.
+    static func softmaxBackwardRows(
+        _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
+        rows: Int, cols: Int)
+    /// In-place log-softmax of each row.
+    static func logSoftmaxRows(_ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int)
+
+    // MARK: randomness (KernelsRandom.swift)
+    /// Inverted-dropout mask: each element is 1/keep with probability `keep`, else 0.
+    static func dropoutMask(_ rng: SeededRandom, keep: Double, _ mask: UnsafeMutablePointer<Self>, _ n: Int)
+
+    // MARK: recurrent kernels (KernelsRecurrent.swift)
+
+    // MARK: attention and output kernels (KernelsOutput.swift)
+
+    // MARK: optimiser kernels (KernelsOptimizer.swift)
+
+    // (end of requirements)
+}
