@@ -1202,7 +1202,10 @@ def print_stats(out):
                   "%d types" % (name, lang, len(pairs), sum(words) / len(words), min(words), max(words),
                                 sum(lens) / len(lens), max(lens), len(types)))
         word_types = {t for pairs in out.values() for p in pairs for t in tokens(p[idx]) if t[0].isalpha()}
-        print("all   %s: %d token types (%d alphabetic word types)" % (lang, len(all_types), len(word_types)))
+        folded = {t.lower() for t in word_types}
+        short = sum(1 for pairs in out.values() for p in pairs if len(p[idx].split()) < 4)
+        print("all   %s: %d token types, %d word types (%d ignoring case), %d lines under 4 words"
+              % (lang, len(all_types), len(word_types), len(folded), short))
     train_types = {t for p in out["train"] for t in tokens(p[1])}
     unseen = [t for p in out["test"] for t in tokens(p[1]) if t not in train_types]
     print("test de tokens not seen in train.de: %d" % len(unseen))
