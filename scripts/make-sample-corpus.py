@@ -593,6 +593,8 @@ def gen_clause(rng, tenses=None, allow_time=True, allow_neg=True, frame=None, su
             c.acc = make_np(rng, n, "pl", dets=["num"])
         else:
             c.acc = object_np(rng, v.objs, subj=c.subj)
+        if key == "like" and not c.acc.definite and c.acc.neg is None:   # "likes 11 apples"
+            return None
         if key == "tidy up":
             c.acc = make_np(rng, N[rng.choice(["kitchen", "living room", "office", "house"])], "sg",
                             dets=["the", "the", "poss"])
@@ -982,6 +984,11 @@ def cap(s):
     return s[0].upper() + s[1:]
 
 
+def same_name(a, b):
+    """Both subjects are the same proper name ("David thinks that David ...")."""
+    return a.en_subj == b.en_subj and a.en_subj in [n for n, _ in NAMES]
+
+
 def sentence(rng):
     kind = rng.choices(["decl", "yn", "wh", "because", "that", "when1", "when2"],
                        weights=[36, 10, 12, 15, 11, 9, 7])[0]
@@ -992,7 +999,7 @@ def sentence(rng):
         front = c.time is not None and c.time[2] and rng.random() < 0.35
         return cap(en_decl(c, front)) + ".", cap(de_main(c, front)) + "."
     if kind == "yn":
-        c = gen_clause(rng, allow_neg=False,
+        c = gen_clause(rng, allow_neg=False, subj=question_subject(rng),
                        tenses=["pres", "pres", "perf", "fut", "can", "want"])
         if c is None or (c.verb != "be" and c.tense == "past"):
             return None
@@ -1002,7 +1009,7 @@ def sentence(rng):
     if kind == "because":
         main = gen_clause(rng, allow_time=rng.random() < 0.5)
         sub = gen_clause(rng, allow_time=rng.random() < 0.5)
-        if main is None or sub is None:
+        if main is None or sub is None or same_name(main.subj, sub.subj):
             return None
         front = main.time is not None and main.time[2] and rng.random() < 0.3
         en = en_decl(main, front) + " because " + en_decl(sub)
@@ -1012,7 +1019,7 @@ def sentence(rng):
         subj = person_np(rng, plural_p=0.1, adj_p=0.1)
         en_v, en_v3, de_forms = rng.choice(THAT_VERBS)
         sub = gen_clause(rng, allow_time=rng.random() < 0.5)
-        if sub is None:
+        if sub is None or same_name(subj, sub.subj):
             return None
         p = subj.person
         r = rng.random()
@@ -1030,7 +1037,7 @@ def sentence(rng):
     # "when" clauses: present tense in the subordinate clause
     sub = gen_clause(rng, tenses=["pres"], allow_time=False, allow_neg=rng.random() < 0.3, episodic=True)
     main = gen_clause(rng, tenses=["pres", "fut", "can", "must"], allow_time=False, episodic=True)
-    if sub is None or main is None:
+    if sub is None or main is None or same_name(main.subj, sub.subj):
         return None
     if kind == "when1":
         en = "when " + en_decl(sub) + ", " + en_decl(main)
@@ -1041,13 +1048,19 @@ def sentence(rng):
     return cap(en) + ".", cap(de) + "."
 
 
+def question_subject(rng):
+    """Questions ask "you" more often than statements speak of "you"."""
+    return pronoun_np("you") if rng.random() < 0.3 else None
+
+
 def wh_question(rng):
     kind = rng.choices(["what", "who", "where", "whither", "when", "why", "howmany", "howold", "whereis"],
                        weights=[20, 12, 10, 10, 10, 12, 6, 5, 8])[0]
     tenses = ["pres", "pres", "perf", "fut", "can"]
     if kind == "what":
         frame = "acc"
-        c = gen_clause(rng, tenses=tenses, allow_neg=False, allow_time=False, frame="acc")
+        c = gen_clause(rng, tenses=tenses, allow_neg=False, allow_time=False, frame="acc",
+                       subj=question_subject(rng))
         if c is None or c.acc is None or c.acc.kind == "person" or c.acc.noun is None:
             return None
         if c.verb.particle:
@@ -1061,14 +1074,14 @@ def wh_question(rng):
         return (cap(en_question(c, "who")) + "?", cap(de_wh(c, "who", "wer")) + "?")
     if kind in ("where", "whither"):
         c = gen_clause(rng, tenses=tenses, allow_neg=False, allow_time=False,
-                       frame="loc" if kind == "where" else "motion")
+                       frame="loc" if kind == "where" else "motion", subj=question_subject(rng))
         if c is None or c.pp is None or c.with_ is not None:
             return None
         return (cap(en_question(c, kind, ["where"])) + "?",
                 cap(de_wh(c, kind, "wo" if kind == "where" else "wohin")) + "?")
     if kind in ("when", "why"):
         c = gen_clause(rng, tenses=["pres", "pres", "fut", "can"] + (["perf"] if kind == "why" else []),
-                       allow_neg=kind == "why", allow_time=False)
+                       allow_neg=kind == "why", allow_time=False, subj=question_subject(rng))
         if c is None or c.verb == "be":
             return None
         if c.neg and kind == "why" and c.tense == "can":
@@ -1076,7 +1089,8 @@ def wh_question(rng):
         wh_en, wh_de = ("when", "wann") if kind == "when" else ("why", "warum")
         return (cap(en_question(c, kind, [wh_en])) + "?", cap(de_wh(c, kind, wh_de)) + "?")
     if kind == "howmany":
-        c = gen_clause(rng, tenses=["pres"], allow_neg=False, allow_time=False, frame="acc")
+        c = gen_clause(rng, tenses=["pres"], allow_neg=False, allow_time=False, frame="acc",
+                       subj=question_subject(rng))
         if c is None or c.verb.en[0] not in ("have", "buy", "see"):
             return None
         pool = {"have": nouns_with("animal") + [N["sister"], N["brother"], N["car"], N["bike"]],
