@@ -91,6 +91,27 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     // MARK: recurrent kernels (KernelsRecurrent.swift)
 
     // MARK: attention and output kernels (KernelsOutput.swift)
+    /// MLP attention scores: hidden[b, s, :] = tanh(keys[b, s, :] + query[b, :]) and
+    /// scores[b, s] = v · hidden[b, s, :], for keys [batch, length, dim] and query [batch, dim].
+    static func attentionMLPScores(
+        keys: UnsafePointer<Self>, query: UnsafePointer<Self>, v: UnsafePointer<Self>,
+        hidden: UnsafeMutablePointer<Self>, scores: UnsafeMutablePointer<Self>,
+        batch: Int, length: Int, dim: Int)
+    /// MLP attention backward from the tanh output: g = dScores[b, s] · v ⊙ (1 − hidden²);
+    /// dKeys[b, s, :] += g and dQuery[b, :] += g.
+    static func attentionMLPBackward(
+        hidden: UnsafePointer<Self>, dScores: UnsafePointer<Self>, v: UnsafePointer<Self>,
+        dKeys: UnsafeMutablePointer<Self>, dQuery: UnsafeMutablePointer<Self>,
+        batch: Int, length: Int, dim: Int)
+    /// Fused log-softmax and label-smoothed cross-entropy over logit rows [rows, cols].
+    /// Target t gets probability 1 − smoothing, `ignoreIndex` gets 0, every other class
+    /// smoothing / (cols − 2). Rows whose target is `ignoreIndex` count for nothing.
+    /// Overwrites the logits with gradientScale · ∂loss/∂logits (0 on ignored rows) and
+    /// returns the loss sum (−Σ q·log p), the negative log-likelihood sum and the row count.
+    static func crossEntropyRows(
+        _ logits: UnsafeMutablePointer<Self>, targets: UnsafePointer<Int32>, rows: Int, cols: Int,
+        smoothing: Double, ignoreIndex: Int32, gradientScale: Self
+    ) -> (loss: Double, nll: Double, count: Int)
 
     // MARK: optimiser kernels (KernelsOptimizer.swift)
 
