@@ -35,6 +35,7 @@ public final class Generator<T: Real> {
     public var maxLogitElements = 16 << 20
     /// Logits (then their gradient) of the last chunk, or log-probabilities after `logProbabilities`.
     public let logits = Tensor<T>([0])
+    private let scratchRow = Tensor<T>([0])
 
     /// With `tiedWeight` (shape [V, H], e.g. the target embedding's weight) no weight of
     /// its own is created.
@@ -121,7 +122,8 @@ public final class Generator<T: Real> {
             alpha: 1, a: input, lda: h, b: weight.value.data, ldb: h,
             beta: 0, c: logits.data, ldc: v)
         T.addRowVector(bias.value.data, logits.data, rows: rows, cols: v)
-        T.logSoftmaxRows(logits.data, rows: rows, cols: v)
+        scratchRow.resize([v])
+        T.logProbabilityRows(logits.data, rows: rows, cols: v, scratch: scratchRow.data)
         return logits
     }
 }

@@ -66,6 +66,7 @@ public final class GlobalAttention<T: Real> {
     // Workspaces.
     private let hidden = Tensor<T>([0])             // [B, S, A] (mlp): tanh(keys + W_q h)
     private let scratchScores = Tensor<T>([0])      // [B, S]
+    private let preActivation = Tensor<T>([0])      // [B, H]: W_c [c; h] before tanh
     private let dPre = Tensor<T>([0])               // [B, H]
     private let dContext = Tensor<T>([0])           // [B, Hs]
     private let dWeights = Tensor<T>([0])           // [B, S]
@@ -173,6 +174,7 @@ public final class GlobalAttention<T: Real> {
         output.resize([steps, bsz, h])
         concat.resize([steps, bsz, hs + h])
         scratchScores.resize([bsz, s])
+        preActivation.resize([bsz, h])
         dPre.resize([bsz, h])
         dContext.resize([bsz, hs])
         dWeights.resize([bsz, s])
@@ -243,8 +245,9 @@ public final class GlobalAttention<T: Real> {
         T.gemm(
             transA: false, transB: true, m: bsz, n: h, k: ld,
             alpha: 1, a: cat, lda: ld, b: wC.value.data, ldb: ld,
-            beta: 0, c: out, ldc: h)
-        T.tanh(out, out, bsz * h)
+            beta: 0, c: preActivation.data, ldc: h)
+        // Not in place: the activation kernels vectorise only when input and output differ.
+        T.tanh(preActivation.data, out, bsz * h)
         return out
     }
 

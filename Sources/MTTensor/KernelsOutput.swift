@@ -145,4 +145,18 @@ extension Real {
         }
         return (loss, nll, count)
     }
+
+    @inlinable public static func logProbabilityRows(
+        _ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>
+    ) {
+        guard cols > 0 else { return }
+        for r in 0..<rows {
+            let row = x + r * cols
+            let m = unrolledMax(row, cols)
+            for c in 0..<cols { scratch[c] = exp(row[c] - m) }
+            let logSum = log(unrolledSum(scratch, cols))
+            // (x − m) − log s keeps the digits that x − (m + log s) would round away.
+            for c in 0..<cols { row[c] = (row[c] - m) - logSum }
+        }
+    }
 }

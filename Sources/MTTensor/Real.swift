@@ -112,6 +112,10 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
         _ logits: UnsafeMutablePointer<Self>, targets: UnsafePointer<Int32>, rows: Int, cols: Int,
         smoothing: Double, ignoreIndex: Int32, gradientScale: Self
     ) -> (loss: Double, nll: Double, count: Int)
+    /// Log-softmax of each row of x [rows, cols] in place; `scratch` holds `cols` elements.
+    /// (A separate scratch row keeps the exp loop free of aliasing, hence vectorised.)
+    static func logProbabilityRows(
+        _ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>)
 
     // MARK: optimiser kernels (KernelsOptimizer.swift)
 

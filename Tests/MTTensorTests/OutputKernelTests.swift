@@ -32,3 +32,17 @@ import Testing
         }
     }
 }
+
+@Suite struct LogProbabilityKernelTests {
+    @Test func matchesTheReferenceLogSoftmax() {
+        let a = Tensor<Double>([3, 21])
+        SeededRandom(seed: 7).fillUniform(a, -30, 30)
+        a[5] = 1000
+        let b = Tensor<Double>([3, 21])
+        b.copy(from: a)
+        let scratch = Tensor<Double>([21])
+        Double.logProbabilityRows(a.data, rows: 3, cols: 21, scratch: scratch.data)
+        Double.logSoftmaxRows(b.data, rows: 3, cols: 21)
+        for (x, y) in zip(a.values, b.values) { #expect(abs(x - y) < 1e-12 * max(1, abs(y))) }
+    }
+}
