@@ -51,7 +51,10 @@ public final class GlobalAttention<T: Real> {
     public private(set) var sourceLength = 0
     public private(set) var steps = 0
     /// Source lengths of the prepared batch.
-    public private(set) var lengths: [Int32] = []
+    public private(set) var lengths: [Int32] = [] { didSet { syncLengthBuffer() } }
+    // The same lengths behind a stable pointer, for the kernels.
+    private var lengthBuffer = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private var lengthCapacity = 1
 
     // Prepared per batch.
     private let memoryBatchMajor = Tensor<T>([0])   // [B, S, Hs], padded rows zero
@@ -109,6 +112,17 @@ public final class GlobalAttention<T: Real> {
         wC = store.make("\(name).w_c", [querySize, memorySize + querySize], initializer, rng: rng)
     }
 
+    deinit { lengthBuffer.deallocate() }
+
+    private func syncLengthBuffer() {
+        if lengths.count > lengthCapacity {
+            lengthBuffer.deallocate()
+            lengthCapacity = lengths.count
+            lengthBuffer = .allocate(capacity: lengthCapacity)
+        }
+        for (i, l) in lengths.enumerated() { lengthBuffer[i] = l }
+    }
+
     // MARK: forward
 
     /// Takes the encoder output memory [S, B, Hs] (time-major) and the source lengths
@@ -121,8 +135,7 @@ public final class GlobalAttention<T: Real> {
         batchSize = bsz
         sourceLength = s
         self.steps = steps
-        lengths.removeAll(keepingCapacity: true)
-        lengths.append(contentsOf: sourceLengths)
+        lengths = sourceLengths
         memoryBatchMajor.resize([bsz, s, hs])
         for bi in 0..<bsz {
             let len = Int(lengths[bi])
@@ -187,26 +200,20 @@ public final class GlobalAttention<T: Real> {
         }
     }
 
-    /// Key rows of batch entry b: [S, keySize].
-    private func keyRows(_ bi: Int) -> UnsafeMutablePointer<T> {
-        kind == .dot ? memoryBatchMajor.data + bi * sourceLength * memorySize : keys.data + bi * sourceLength * keySize
-    }
+    /// Keys [B, S, keySize]: the memory itself for dot.
+    private var keyRows: UnsafeMutablePointer<T> { kind == .dot ? memoryBatchMajor.data : keys.data }
 
     /// Scores of step t into `scores` [B, S] (entries past a sentence's length are left
     /// to the masked softmax).
     private func computeScores(_ t: Int, into scores: UnsafeMutablePointer<T>) {
-        let bsz = batchSize, s = sourceLength, h = querySize, ld = memorySize + querySize
+        let bsz = batchSize, s = sourceLength, ld = memorySize + querySize
         let cat = concat.slice(t)
         switch kind {
         case .dot, .general:
-            for bi in 0..<bsz {
-                let len = Int(lengths[bi])
-                guard len > 0 else { continue }
-                T.gemm(
-                    transA: false, transB: true, m: 1, n: len, k: h,
-                    alpha: 1, a: cat + bi * ld + memorySize, lda: h, b: keyRows(bi), ldb: keySize,
-                    beta: 0, c: scores + bi * s, ldc: s)
-            }
+            // Per-sentence products are too small for BLAS: call overhead would dominate.
+            T.batchedRowDots(
+                cat + memorySize, ldx: ld, keyRows, scores, lengths: lengthBuffer,
+                batch: bsz, length: s, n: keySize)
         case .mlp:
             T.attentionMLPScores(
                 keys: keys.data, query: queryProjection.slice(t), v: v!.value.data,
@@ -229,19 +236,11 @@ public final class GlobalAttention<T: Real> {
                 beta: 0, c: queryProjection.slice(t), ldc: keySize)
         }
         computeScores(t, into: a)
-        lengths.withUnsafeBufferPointer { T.softmaxRows(a, rows: bsz, cols: s, valid: $0.baseAddress) }
+        T.softmaxRows(a, rows: bsz, cols: s, valid: lengthBuffer)
         // c_b = Σ_s a[b, s] memory[b, s, :], written into the first Hs columns of [c; h].
-        for bi in 0..<bsz {
-            let len = Int(lengths[bi])
-            if len == 0 {
-                T.fill(cat + bi * ld, 0, hs)
-                continue
-            }
-            T.gemm(
-                transA: false, transB: false, m: 1, n: hs, k: len,
-                alpha: 1, a: a + bi * s, lda: s, b: memoryBatchMajor.data + bi * s * hs, ldb: hs,
-                beta: 0, c: cat + bi * ld, ldc: ld)
-        }
+        T.batchedWeightedSum(
+            a, memoryBatchMajor.data, cat, ldo: ld, lengths: lengthBuffer,
+            batch: bsz, length: s, n: hs, accumulate: false)
         T.gemm(
             transA: false, transB: true, m: bsz, n: h, k: ld,
             alpha: 1, a: cat, lda: ld, b: wC.value.data, ldb: ld,
@@ -278,36 +277,19 @@ public final class GlobalAttention<T: Real> {
             alpha: 1, a: dPre.data, lda: h, b: wC.value.data + hs, ldb: ld,
             beta: 0, c: dq, ldc: h)
         // Through the context: da[b, s] = dc_b · m[b, s]; dm[b, s] += a[b, s] dc_b.
-        for bi in 0..<bsz {
-            let len = Int(lengths[bi])
-            T.fill(dWeights.data + bi * s, 0, s)
-            guard len > 0 else { continue }
-            T.gemm(
-                transA: false, transB: true, m: 1, n: len, k: hs,
-                alpha: 1, a: dc + bi * hs, lda: hs, b: mem + bi * s * hs, ldb: hs,
-                beta: 0, c: dWeights.data + bi * s, ldc: s)
-            T.gemm(
-                transA: false, transB: false, m: len, n: hs, k: 1,
-                alpha: 1, a: a + bi * s, lda: 1, b: dc + bi * hs, ldb: hs,
-                beta: 1, c: dMem + bi * s * hs, ldc: hs)
-        }
+        T.fill(dWeights.data, 0, bsz * s)
+        T.batchedRowDots(dc, ldx: hs, mem, dWeights.data, lengths: lengthBuffer, batch: bsz, length: s, n: hs)
+        T.batchedOuterAdd(a, dc, ldx: hs, dMem, lengths: lengthBuffer, batch: bsz, length: s, n: hs)
         // Padded positions have a = 0, so their score gradient is exactly 0.
         T.softmaxBackwardRows(a, dWeights.data, dScores.data, rows: bsz, cols: s)
         switch kind {
         case .dot, .general:
             let dK = kind == .dot ? dMem : dKeys.data
-            for bi in 0..<bsz {
-                let len = Int(lengths[bi])
-                guard len > 0 else { continue }
-                T.gemm(
-                    transA: false, transB: false, m: 1, n: h, k: len,
-                    alpha: 1, a: dScores.data + bi * s, lda: s, b: keyRows(bi), ldb: keySize,
-                    beta: 1, c: dq + bi * h, ldc: h)
-                T.gemm(
-                    transA: false, transB: false, m: len, n: keySize, k: 1,
-                    alpha: 1, a: dScores.data + bi * s, lda: 1, b: cat + bi * ld + hs, ldb: ld,
-                    beta: 1, c: dK + bi * s * keySize, ldc: keySize)
-            }
+            T.batchedWeightedSum(
+                dScores.data, keyRows, dq, ldo: h, lengths: lengthBuffer,
+                batch: bsz, length: s, n: keySize, accumulate: true)
+            T.batchedOuterAdd(
+                dScores.data, cat + hs, ldx: ld, dK, lengths: lengthBuffer, batch: bsz, length: s, n: keySize)
         case .mlp:
             let aDim = keySize
             // Recompute tanh(keys + W_q h) rather than keep T copies of [B, S, A].

@@ -159,4 +159,44 @@ extension Real {
             for c in 0..<cols { row[c] = (row[c] - m) - logSum }
         }
     }
+    @inlinable public static func batchedRowDots(
+        _ x: UnsafePointer<Self>, ldx: Int, _ rows: UnsafePointer<Self>, _ scores: UnsafeMutablePointer<Self>,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int
+    ) {
+        for b in 0..<batch {
+            let xb = x + b * ldx
+            for s in 0..<Swift.min(Int(lengths[b]), length) {
+                scores[b * length + s] = unrolledDot(xb, rows + (b * length + s) * n, n)
+            }
+        }
+    }
+
+    @inlinable public static func batchedWeightedSum(
+        _ w: UnsafePointer<Self>, _ rows: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, ldo: Int,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int, accumulate: Bool
+    ) {
+        for b in 0..<batch {
+            let o = out + b * ldo
+            if !accumulate { for i in 0..<n { o[i] = 0 } }
+            for s in 0..<Swift.min(Int(lengths[b]), length) {
+                let ws = w[b * length + s]
+                let r = rows + (b * length + s) * n
+                for i in 0..<n { o[i] += ws * r[i] }
+            }
+        }
+    }
+
+    @inlinable public static func batchedOuterAdd(
+        _ w: UnsafePointer<Self>, _ x: UnsafePointer<Self>, ldx: Int, _ rows: UnsafeMutablePointer<Self>,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int
+    ) {
+        for b in 0..<batch {
+            let xb = x + b * ldx
+            for s in 0..<Swift.min(Int(lengths[b]), length) {
+                let ws = w[b * length + s]
+                let r = rows + (b * length + s) * n
+                for i in 0..<n { r[i] += ws * xb[i] }
+            }
+        }
+    }
 }

@@ -112,6 +112,20 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
         _ logits: UnsafeMutablePointer<Self>, targets: UnsafePointer<Int32>, rows: Int, cols: Int,
         smoothing: Double, ignoreIndex: Int32, gradientScale: Self
     ) -> (loss: Double, nll: Double, count: Int)
+    /// Per-sentence attention products over rows [batch, length, n], only for positions
+    /// s < lengths[b] (the rest is left untouched); x_b and out_b are rows with strides ldx, ldo.
+    /// scores[b, s] = x_b · rows[b, s, :]
+    static func batchedRowDots(
+        _ x: UnsafePointer<Self>, ldx: Int, _ rows: UnsafePointer<Self>, _ scores: UnsafeMutablePointer<Self>,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int)
+    /// out_b (+)= Σ_s w[b, s] rows[b, s, :]  (w is [batch, length])
+    static func batchedWeightedSum(
+        _ w: UnsafePointer<Self>, _ rows: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, ldo: Int,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int, accumulate: Bool)
+    /// rows[b, s, :] += w[b, s] x_b
+    static func batchedOuterAdd(
+        _ w: UnsafePointer<Self>, _ x: UnsafePointer<Self>, ldx: Int, _ rows: UnsafeMutablePointer<Self>,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int)
     /// Log-softmax of each row of x [rows, cols] in place; `scratch` holds `cols` elements.
     /// (A separate scratch row keeps the exp loop free of aliasing, hence vectorised.)
     static func logProbabilityRows(
