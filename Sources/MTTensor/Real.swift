@@ -91,6 +91,45 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     // MARK: recurrent kernels (KernelsRecurrent.swift)
 
     // MARK: attention and output kernels (KernelsOutput.swift)
+    /// MLP attention scores: hidden[b, s, :] = tanh(keys[b, s, :] + query[b, :]) and
+    /// scores[b, s] = v · hidden[b, s, :], for keys [batch, length, dim] and query [batch, dim].
+    static func attentionMLPScores(
+        keys: UnsafePointer<Self>, query: UnsafePointer<Self>, v: UnsafePointer<Self>,
+        hidden: UnsafeMutablePointer<Self>, scores: UnsafeMutablePointer<Self>,
+        batch: Int, length: Int, dim: Int)
+    /// MLP attention backward from the tanh output: g = dScores[b, s] · v ⊙ (1 − hidden²);
+    /// dKeys[b, s, :] += g and dQuery[b, :] += g.
+    static func attentionMLPBackward(
+        hidden: UnsafePointer<Self>, dScores: UnsafePointer<Self>, v: UnsafePointer<Self>,
+        dKeys: UnsafeMutablePointer<Self>, dQuery: UnsafeMutablePointer<Self>,
+        batch: Int, length: Int, dim: Int)
+    /// Fused log-softmax and label-smoothed cross-entropy over logit rows [rows, cols].
+    /// Target t gets probability 1 − smoothing, `ignoreIndex` gets 0, every other class
+    /// smoothing / (cols − 2). Rows whose target is `ignoreIndex` count for nothing.
+    /// Overwrites the logits with gradientScale · ∂loss/∂logits (0 on ignored rows) and
+    /// returns the loss sum (−Σ q·log p), the negative log-likelihood sum and the row count.
+    static func crossEntropyRows(
+        _ logits: UnsafeMutablePointer<Self>, targets: UnsafePointer<Int32>, rows: Int, cols: Int,
+        smoothing: Double, ignoreIndex: Int32, gradientScale: Self
+    ) -> (loss: Double, nll: Double, count: Int)
+    /// Per-sentence attention products over rows [batch, length, n], only for positions
+    /// s < lengths[b] (the rest is left untouched); x_b and out_b are rows with strides ldx, ldo.
+    /// scores[b, s] = x_b · rows[b, s, :]
+    static func batchedRowDots(
+        _ x: UnsafePointer<Self>, ldx: Int, _ rows: UnsafePointer<Self>, _ scores: UnsafeMutablePointer<Self>,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int)
+    /// out_b (+)= Σ_s w[b, s] rows[b, s, :]  (w is [batch, length])
+    static func batchedWeightedSum(
+        _ w: UnsafePointer<Self>, _ rows: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, ldo: Int,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int, accumulate: Bool)
+    /// rows[b, s, :] += w[b, s] x_b
+    static func batchedOuterAdd(
+        _ w: UnsafePointer<Self>, _ x: UnsafePointer<Self>, ldx: Int, _ rows: UnsafeMutablePointer<Self>,
+        lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int)
+    /// Log-softmax of each row of x [rows, cols] in place; `scratch` holds `cols` elements.
+    /// (A separate scratch row keeps the exp loop free of aliasing, hence vectorised.)
+    static func logProbabilityRows(
+        _ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>)
 
     // MARK: optimiser kernels (KernelsOptimizer.swift)
 
