@@ -1,16 +1,30 @@
 // Generic bodies of the activation requirements of `Real` (see KernelsElementwise.swift).
+// In-place calls (x == y) take their own loop: the vectoriser's runtime overlap check
+// fails for them and would fall back to scalar code.
 
 extension Real {
     @inlinable public static func sigmoid(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int) {
-        for i in 0..<n { y[i] = sigmoid(x[i]) }
+        if UnsafePointer(y) == x {
+            for i in 0..<n { y[i] = sigmoid(y[i]) }
+        } else {
+            for i in 0..<n { y[i] = sigmoid(x[i]) }
+        }
     }
 
     @inlinable public static func tanh(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int) {
-        for i in 0..<n { y[i] = tanh(x[i]) }
+        if UnsafePointer(y) == x {
+            for i in 0..<n { y[i] = tanh(y[i]) }
+        } else {
+            for i in 0..<n { y[i] = tanh(x[i]) }
+        }
     }
 
     @inlinable public static func exp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int) {
-        for i in 0..<n { y[i] = exp(x[i]) }
+        if UnsafePointer(y) == x {
+            for i in 0..<n { y[i] = exp(y[i]) }
+        } else {
+            for i in 0..<n { y[i] = exp(x[i]) }
+        }
     }
 
     @inlinable public static func tanhBackward(

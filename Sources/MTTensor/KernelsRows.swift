@@ -54,17 +54,4 @@ extension Real {
             for c in 0..<cols { dxr[c] = yr[c] * (dyr[c] - s) }
         }
     }
-
-    @inlinable public static func logSoftmaxRows(_ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int) {
-        for r in 0..<rows {
-            let row = x + r * cols
-            var m = row[0]
-            for c in 1..<cols { m = Swift.max(m, row[c]) }
-            var s: Self = 0
-            for c in 0..<cols { s += exp(row[c] - m) }
-            // (x - m) - log s, not x - (m + log s): the latter rounds away digits when |m| is large.
-            let logSum = log(s)
-            for c in 0..<cols { row[c] = (row[c] - m) - logSum }
-        }
-    }
 }

@@ -81,8 +81,6 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     static func softmaxBackwardRows(
         _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
         rows: Int, cols: Int)
-    /// In-place log-softmax of each row.
-    static func logSoftmaxRows(_ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int)
 
     // MARK: randomness (KernelsRandom.swift)
     /// Inverted-dropout mask: each element is 1/keep with probability `keep`, else 0.
