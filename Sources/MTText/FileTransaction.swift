@@ -20,37 +20,44 @@ public final class FileTransaction {
             guard isDir.boolValue else { throw TextError("exists and is not a directory", at: path) }
             return
         }
-        // Record each missing ancestor, outermost first, so rollback removes what we made.
+        // Create each missing ancestor, outermost first, and remember it for rollback.
         var missing: [String] = []
         var p = (path as NSString).standardizingPath
-        while !p.isEmpty, p != "/", !FileManager.default.fileExists(atPath: p) {
+        while !p.isEmpty, p != "/", p != ".", !FileManager.default.fileExists(atPath: p) {
             missing.insert(p, at: 0)
             p = (p as NSString).deletingLastPathComponent
         }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw TextError("cannot create directory: \(FileTransaction.reason(error))", at: path)
+        for d in missing {
+            if mkdir(d, 0o755) != 0 && errno != EEXIST {
+                throw TextError("cannot create directory: \(String(cString: strerror(errno)))", at: path)
+            }
+            createdDirectories.append(d)
         }
-        createdDirectories += missing
     }
 
     public func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), to: path) }
     }
 
     public func write(_ bytes: [UInt8], to path: String) throws {
-        try write(Data(bytes), to: path)
+        try bytes.withUnsafeBytes { try write($0, to: path) }
     }
 
     public func write(_ data: Data, to path: String) throws {
+        try data.withUnsafeBytes { try write($0, to: path) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        let temporary = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw TextError("cannot write file: \(FileTransaction.writeFailure(dir))", at: path)
-        }
+        let temporary = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw TextError("cannot write file: \(String(cString: strerror(errno)))", at: path) }
         staged.append((temporary, path))
+        let ok = writeAll(fd, bytes)
+        let reason = String(cString: strerror(errno))
+        guard close(fd) == 0, ok else { throw TextError("cannot write file: \(reason)", at: path) }
     }
 
     /// Renames every staged file into place.
@@ -72,19 +79,5 @@ public final class FileTransaction {
         staged.removeAll()
         for d in createdDirectories.reversed() { rmdir(d) }  // only if empty: never remove what others put there
         createdDirectories.removeAll()
-    }
-
-    private static func writeFailure(_ dir: String) -> String {
-        let d = dir.isEmpty ? "." : dir
-        if !FileManager.default.isWritableFile(atPath: d) { return "directory is not writable" }
-        return "write failed"
-    }
-
-    private static func reason(_ error: Error) -> String {
-        if let e = error as? CocoaError, let underlying = e.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return (error as NSError).localizedDescription
     }
 }

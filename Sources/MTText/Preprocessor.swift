@@ -50,6 +50,13 @@ public enum Preprocessor {
         settings.validTarget = options.validTarget
         settings.vocabularyDirectory = absolutePath(options.vocabularyDirectory)
 
+        // Output directories first, so that an unwritable place fails at once;
+        // they are removed again unless everything gets written.
+        let files = FileTransaction()
+        let out = options.outputDirectory
+        try files.makeDirectory(out)
+        try files.makeDirectory(options.vocabularyDirectory)
+
         // Read everything and check the line counts before any work or any write.
         let trainSource = try LineReader.lines(of: options.trainSource, warn: warn)
         let trainTarget = try LineReader.lines(of: options.trainTarget, warn: warn)
@@ -140,10 +147,6 @@ public enum Preprocessor {
         }
         settings.validPairs = validCorpus.count
 
-        let files = FileTransaction()
-        let out = options.outputDirectory
-        try files.makeDirectory(out)
-        try files.makeDirectory(options.vocabularyDirectory)
         typealias F = PreprocessedData.FileName
         try files.write(settings.jsonString(), to: PreprocessedData.path(out, F.settings))
         try files.write(train.encoded(), to: PreprocessedData.path(out, F.train))

@@ -20,3 +20,14 @@ public enum TextStream {
         try output.flush()
     }
 }
+
+extension TextStream {
+    /// Writes each line normalised (and lowercased when the pipeline says so):
+    /// exactly what `tokenize | detokenize` must give back.
+    public static func normalize(_ input: LineReader, to output: LineWriter, pipeline: TextPipeline? = nil, side: Side = .source) throws {
+        while let line = try input.nextLine() {
+            try output.write(line: pipeline?.normalize(line, side: side) ?? Normalizer.normalize(line))
+        }
+        try output.flush()
+    }
+}

@@ -10,7 +10,7 @@ struct MTPreprocess: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mt-preprocess",
         abstract: "Normalise, tokenise, BPE-split and encode a parallel corpus.",
-        subcommands: [Prepare.self, Tokenize.self, Detokenize.self],
+        subcommands: [Prepare.self, Tokenize.self, Detokenize.self, Normalize.self],
         defaultSubcommand: Prepare.self)
 }
 
@@ -95,6 +95,23 @@ struct Detokenize: ParsableCommand {
         try reportingErrors {
             if let data { _ = try PreprocessedData(directory: data, vocabularyDirectory: vocabDir) }
             try TextStream.detokenize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter())
+        }
+    }
+}
+
+struct Normalize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Normalise stdin to stdout, line by line: what tokenize | detokenize gives back.")
+
+    @Option(help: "A preprocessed directory whose case settings to apply.") var data: String?
+    @Option(help: "Which side's settings to apply with --data: source or target.") var side: String = "source"
+    @Option(help: "Vocabulary directory, if not the one recorded in --data.") var vocabDir: String?
+
+    func run() throws {
+        try reportingErrors {
+            guard let s = Side(rawValue: side) else { throw TextError("--side must be source or target", at: "--side \(side)") }
+            let pipeline = try data.map { try PreprocessedData(directory: $0, vocabularyDirectory: vocabDir).makePipeline() }
+            try TextStream.normalize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: s)
         }
     }
 }

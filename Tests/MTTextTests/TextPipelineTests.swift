@@ -10,7 +10,7 @@ import Testing
         let tokenizer = try WordTokenizer(lowercase: lowercase)
         var words = WordCounts()
         var src = WordCounts(), tgt = WordCounts()
-        let codes = try {
+        let codes: BPECodes = {
             for l in Self.source + Self.target { words.add(tokenizer.tokenize(l)) }
             return BPELearner.learn(words, merges: 20)
         }()
