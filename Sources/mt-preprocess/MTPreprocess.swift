@@ -10,7 +10,7 @@ struct MTPreprocess: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mt-preprocess",
         abstract: "Normalise, tokenise, BPE-split and encode a parallel corpus.",
-        subcommands: [Prepare.self, Tokenize.self, Detokenize.self, Normalize.self],
+        subcommands: [Prepare.self, Tokenize.self, Detokenize.self, Normalize.self, Stats.self],
         defaultSubcommand: Prepare.self)
 }
 
@@ -112,6 +112,20 @@ struct Normalize: ParsableCommand {
             guard let s = Side(rawValue: side) else { throw TextError("--side must be source or target", at: "--side \(side)") }
             let pipeline = try data.map { try PreprocessedData(directory: $0, vocabularyDirectory: vocabDir).makePipeline() }
             try TextStream.normalize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: s)
+        }
+    }
+}
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load a preprocessed directory completely and print its sizes and load time.")
+
+    @Option(help: "The preprocessed directory.") var data: String
+    @Option(help: "Vocabulary directory, if not the one recorded in --data.") var vocabDir: String?
+
+    func run() throws {
+        try reportingErrors {
+            print(try CorpusStatistics.describe(directory: data, vocabularyDirectory: vocabDir))
         }
     }
 }
