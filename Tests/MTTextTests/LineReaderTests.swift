@@ -34,7 +34,7 @@ import Testing
 func temporaryFile(_ bytes: [UInt8]) throws -> String {
     let dir = try temporaryDirectory()
     let path = dir + "/file.txt"
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path
 }
 
