@@ -4,8 +4,7 @@ public final class BPE {
     public let codes: BPECodes
     /// Symbol strings by id; the end of a word is marked internally with "\0"
     /// (control characters never reach tokens).
-    private var symbolIDs: [ByteString: Int32] = [:]
-    private var symbolText: [String] = []
+    private var symbols = SymbolTable()
     /// (left, right) -> rank; the merged symbol is `mergedID[rank]`.
     private var ranks: [UInt64: Int32] = [:]
     private var mergedID: [Int32] = []
@@ -16,8 +15,8 @@ public final class BPE {
         self.codes = codes
         ranks.reserveCapacity(codes.merges.count)
         for (rank, m) in codes.merges.enumerated() {
-            let l = intern(BPE.internal(m.left)), r = intern(BPE.internal(m.right))
-            let merged = intern(BPE.internal(m.left) + BPE.internal(m.right))
+            let l = symbols.intern(BPE.internal(m.left)), r = symbols.intern(BPE.internal(m.right))
+            let merged = symbols.intern(BPE.internal(m.left) + BPE.internal(m.right))
             let key = BPE.pairKey(l, r)
             if ranks[key] == nil { ranks[key] = Int32(rank) }
             mergedID.append(merged)
@@ -59,7 +58,7 @@ public final class BPE {
         var sym = [Int32](repeating: -1, count: n)
         for i in 0..<n {
             let k = i == n - 1 ? chars[i] + "\0" : chars[i]
-            sym[i] = symbolIDs[ByteString(k)] ?? -1
+            sym[i] = symbols.id(of: k) ?? -1
         }
         var next = Array(1...n)            // n means none
         var prev = Array(-1..<(n - 1))     // -1 means none
@@ -95,15 +94,6 @@ public final class BPE {
             i = next[i]
         }
         return pieces
-    }
-
-    private func intern(_ s: String) -> Int32 {
-        let key = ByteString(s)
-        if let id = symbolIDs[key] { return id }
-        let id = Int32(symbolText.count)
-        symbolIDs[key] = id
-        symbolText.append(s)
-        return id
     }
 
     /// File form (`x</w>`) to internal form (`x\0`).

@@ -8,16 +8,7 @@ public enum BPELearner {
     /// Ties go to the pair whose symbols appeared first in the data.
     public static func learn(_ words: WordCounts, merges: Int) -> BPECodes {
         guard merges > 0 else { return BPECodes() }
-        var symbolIDs: [ByteString: Int32] = [:]
-        var symbolText: [String] = []
-        func intern(_ s: String) -> Int32 {
-            let key = ByteString(s)
-            if let id = symbolIDs[key] { return id }
-            let id = Int32(symbolText.count)
-            symbolIDs[key] = id
-            symbolText.append(s)
-            return id
-        }
+        var symbols = SymbolTable()
 
         var seqs: [[Int32]] = []
         var freqs: [Int] = []
@@ -27,7 +18,7 @@ public enum BPELearner {
             guard chars.count > 1 else { continue }  // nothing to merge in one character
             var s: [Int32] = []
             s.reserveCapacity(chars.count)
-            for (i, ch) in chars.enumerated() { s.append(intern(i == chars.count - 1 ? ch + "\0" : ch)) }
+            for (i, ch) in chars.enumerated() { s.append(symbols.intern(i == chars.count - 1 ? ch + "\0" : ch)) }
             seqs.append(s)
             freqs.append(c)
         }
@@ -53,8 +44,8 @@ public enum BPELearner {
             guard pairCounts[key] == count else { continue }  // stale entry
             if count < 2 { break }
             let a = Int32(truncatingIfNeeded: key >> 32), b = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
-            let merged = intern(symbolText[Int(a)] + symbolText[Int(b)])
-            result.append(BPECodes.Merge(fileForm(symbolText[Int(a)]), fileForm(symbolText[Int(b)])))
+            let merged = symbols.intern(symbols.texts[Int(a)] + symbols.texts[Int(b)])
+            result.append(BPECodes.Merge(fileForm(symbols.texts[Int(a)]), fileForm(symbols.texts[Int(b)])))
             changed.removeAll(keepingCapacity: true)
             let stamp = result.count
             for wi32 in pairWords[key] ?? [] {

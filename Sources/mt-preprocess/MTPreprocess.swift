@@ -67,19 +67,29 @@ struct Prepare: ParsableCommand {
     }
 }
 
-struct Tokenize: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Tokenise stdin to stdout, line by line (tokens separated by spaces, ￭ on glued ones).")
-
+/// --data, --side and --vocab-dir: which corpus's pipeline, and which side of it, to apply.
+struct CorpusSideOptions: ParsableArguments {
     @Option(help: "A preprocessed directory whose case and BPE settings to apply.") var data: String?
     @Option(help: "Which side's settings to apply with --data: source or target.") var side: String = "source"
     @Option(help: "Vocabulary directory, if not the one recorded in --data.") var vocabDir: String?
 
+    func pipeline() throws -> (TextPipeline?, Side) {
+        guard let s = Side(rawValue: side) else { throw TextError("--side must be source or target", at: "--side \(side)") }
+        let pipeline = try data.map { try PreprocessedData(directory: $0, vocabularyDirectory: vocabDir).makePipeline() }
+        return (pipeline, s)
+    }
+}
+
+struct Tokenize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tokenise stdin to stdout, line by line (tokens separated by spaces, ￭ on glued ones).")
+
+    @OptionGroup var corpus: CorpusSideOptions
+
     func run() throws {
         try reportingErrors {
-            guard let s = Side(rawValue: side) else { throw TextError("--side must be source or target", at: "--side \(side)") }
-            let pipeline = try data.map { try PreprocessedData(directory: $0, vocabularyDirectory: vocabDir).makePipeline() }
-            try TextStream.tokenize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: s)
+            let (pipeline, side) = try corpus.pipeline()
+            try TextStream.tokenize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: side)
         }
     }
 }
@@ -103,15 +113,12 @@ struct Normalize: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Normalise stdin to stdout, line by line: what tokenize | detokenize gives back.")
 
-    @Option(help: "A preprocessed directory whose case settings to apply.") var data: String?
-    @Option(help: "Which side's settings to apply with --data: source or target.") var side: String = "source"
-    @Option(help: "Vocabulary directory, if not the one recorded in --data.") var vocabDir: String?
+    @OptionGroup var corpus: CorpusSideOptions
 
     func run() throws {
         try reportingErrors {
-            guard let s = Side(rawValue: side) else { throw TextError("--side must be source or target", at: "--side \(side)") }
-            let pipeline = try data.map { try PreprocessedData(directory: $0, vocabularyDirectory: vocabDir).makePipeline() }
-            try TextStream.normalize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: s)
+            let (pipeline, side) = try corpus.pipeline()
+            try TextStream.normalize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: side)
         }
     }
 }
