@@ -109,6 +109,11 @@ struct MTBleu: ParsableCommand {
         let hypothesisSource = input ?? "standard input"
         // sacreBLEU reads standard input with universal newlines, files with "\n" only.
         let hypotheses = try readLines(input, newlines: input == nil ? .universal : .lineFeed)
+        if input == nil, let line = hypotheses.firstIndex(where: { $0.utf8.contains(0x09) }) {
+            // sacreBLEU splits standard input on tabs into several systems; we score one.
+            fail("tab in hypothesis line \(line + 1): tab-separated systems are not supported; "
+                 + "pass the file with -i to score tabs as spaces", where: hypothesisSource)
+        }
         var streams: [[String]] = []
         for path in references {
             let lines = try readLines(path, newlines: .lineFeed)
