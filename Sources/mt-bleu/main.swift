@@ -192,4 +192,14 @@ func readBytes(_ path: String?) -> [UInt8]? {
     return bytes
 }
 
-MTBleu.main()
+// Usage errors follow the toolkit's one-line form; help and --version print as usual.
+do {
+    var command = try MTBleu.parseAsRoot()
+    try command.run()
+} catch {
+    let code = MTBleu.exitCode(for: error)
+    if code.isSuccess { MTBleu.exit(withError: error) }
+    let message = MTBleu.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+    fputs("mt-bleu: error: \(message) (command line; see mt-bleu --help)\n", stderr)
+    exit(code.rawValue)
+}
