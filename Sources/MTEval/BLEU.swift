@@ -120,7 +120,8 @@ public struct BLEU: Sendable {
         return bestLen
     }
 
-    /// sacreBLEU's `compute_bleu`, operation for operation, so rounding matches.
+    /// sacreBLEU's `compute_bleu`, operation for operation, so rounding matches; exp and log
+    /// are the C library's, as in CPython's math module.
     public func score(correct: [Int], total: [Int], sysLen: Int, refLen: Int) -> BLEUScore {
         let order = correct.count
         var correct = correct.map(Double.init)
@@ -128,7 +129,7 @@ public struct BLEU: Sendable {
         let value = smoothValue ?? smoothing.defaultValue ?? 0
 
         var bp = 1.0
-        if sysLen < refLen { bp = sysLen > 0 ? Glibc_exp(1 - Double(refLen) / Double(sysLen)) : 0.0 }
+        if sysLen < refLen { bp = sysLen > 0 ? exp(1 - Double(refLen) / Double(sysLen)) : 0.0 }
 
         var precisions = [Double](repeating: 0, count: order)
         if correct.allSatisfy({ $0 == 0 }) {
@@ -156,16 +157,12 @@ public struct BLEU: Sendable {
             }
         }
         var logSum = 0.0
-        for p in precisions[..<effOrder] { logSum += p == 0 ? -9999999999 : Glibc_log(p) }
-        let score = bp * Glibc_exp(logSum / Double(effOrder))
+        for p in precisions[..<effOrder] { logSum += p == 0 ? -9999999999 : log(p) }
+        let score = bp * exp(logSum / Double(effOrder))
         return BLEUScore(score: score, counts: correct, totals: total, precisions: precisions, bp: bp,
                          sysLen: sysLen, refLen: refLen)
     }
 }
-
-// The C library's exp and log, which CPython's math module also calls.
-@inline(__always) func Glibc_exp(_ x: Double) -> Double { exp(x) }
-@inline(__always) func Glibc_log(_ x: Double) -> Double { log(x) }
 
 extension NGramKey {
     /// Number of words in a word n-gram key (ids are never 0).
