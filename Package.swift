@@ -101,7 +101,7 @@ let package = Package(
         // MARK: tests
 
         .testTarget(name: "MTTextTests", dependencies: ["MTText"]),
-        .testTarget(name: "MTEvalTests", dependencies: ["MTEval"]),
+        .testTarget(name: "MTEvalTests", dependencies: ["MTEval"], exclude: ["Fixtures"]),
         .testTarget(name: "MTTensorTests", dependencies: ["MTTensor"]),
         .testTarget(name: "MTModelTests", dependencies: ["MTTensor", "MTModel"]),
         .testTarget(name: "MTDecodeTests", dependencies: ["MTText", "MTTensor", "MTModel", "MTDecode"]),
