@@ -12,6 +12,13 @@ public struct CheckpointMismatch: Error, CustomStringConvertible, Equatable {
     public let message: String
     public let path: String?
 
+    public init(kind: Kind, name: String, message: String, path: String?) {
+        self.kind = kind
+        self.name = name
+        self.message = message
+        self.path = path
+    }
+
     public var description: String {
         "mismatched checkpoint: \(message)" + (path.map { " (\($0))" } ?? "")
     }
