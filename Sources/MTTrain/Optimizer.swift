@@ -110,6 +110,12 @@ public final class Adam<T: Real>: Optimizer {
         var meta = metadata
         meta[OptimizerStateKey.kind] = "adam"
         meta[OptimizerStateKey.step] = String(stepCount)
+        // For information; the configuration in force on resume decides.
+        meta["beta1"] = "\(beta1)"
+        meta["beta2"] = "\(beta2)"
+        meta["epsilon"] = "\(epsilon)"
+        meta["weight_decay"] = "\(weightDecay)"
+        meta["decoupled_weight_decay"] = "\(decoupledWeightDecay)"
         var w = SafeTensorsWriter(metadata: meta)
         let dtype = SafeTensorsDType.exact(for: T.self)
         for (i, p) in store.parameters.enumerated() {

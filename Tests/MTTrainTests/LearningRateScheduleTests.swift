@@ -52,3 +52,31 @@ import Testing
         #expect(s.state.validationsWithoutImprovement == 2)
     }
 }
+
+@Suite struct EarlyStoppingAndStateTests {
+    @Test func earlyStoppingCountsValidationsWithoutANewBest() {
+        var e = EarlyStopping(patience: 2)
+        #expect(e.record(5) && !e.shouldStop)
+        #expect(!e.record(5) && !e.shouldStop)
+        #expect(!e.record(.nan) && e.shouldStop)
+        #expect(e.record(4) && !e.shouldStop && e.best == 4)
+        var never = EarlyStopping(patience: 0)
+        for _ in 0..<10 { never.record(.infinity) }
+        #expect(!never.shouldStop && never.best == nil)
+    }
+
+    @Test func trainingStateRoundTripsThroughJSON() throws {
+        let schedule = LearningRateSchedule(kind: .plateau, baseLearningRate: 1)
+        schedule.recordValidation(3)
+        schedule.recordValidation(4)
+        var early = EarlyStopping(patience: 3)
+        early.record(3)
+        early.record(4)
+        let state = TrainingState(
+            position: BatchPosition(epoch: 3, batch: 17), step: 1234, elapsedSeconds: 99.5, schedule: schedule.state,
+            earlyStopping: early, randomState: [1, 2, .max, 4], nonFiniteSteps: 1)
+        let json = try state.jsonString()
+        #expect(try TrainingState.fromJSON(json) == state)
+        #expect(json.contains("\"epoch\":3"))
+    }
+}
