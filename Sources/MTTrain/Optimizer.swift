@@ -191,3 +191,11 @@ public final class SGD<T: Real>: Optimizer {
         stepCount = step
     }
 }
+
+/// Where the optimiser state of the model file at `modelPath` lives: beside it, with
+/// `.optimizer` before the extension (`run/model.safetensors` → `run/model.optimizer.safetensors`).
+public func optimizerStatePath(forModelAt modelPath: String) -> String {
+    let suffix = ".safetensors"
+    let stem = modelPath.hasSuffix(suffix) ? String(modelPath.dropLast(suffix.count)) : modelPath
+    return stem + ".optimizer" + suffix
+}

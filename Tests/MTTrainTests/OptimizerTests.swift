@@ -138,4 +138,9 @@ func makeTrainTestDirectory() -> String {
         try sgd.loadState(from: sgdState)
         #expect(sgd.stepCount == 0)
     }
+
+    @Test func optimizerStateSitsBesideTheModel() {
+        #expect(optimizerStatePath(forModelAt: "run/model.safetensors") == "run/model.optimizer.safetensors")
+        #expect(optimizerStatePath(forModelAt: "model") == "model.optimizer.safetensors")
+    }
 }

@@ -87,7 +87,7 @@ let repositoryRoot: String = {
 
     @Test func jsonRoundTripAndMissingKeysTakeDefaults() throws {
         var c = TrainingConfig()
-        try c.apply(overrides: ["hidden_size=100", "schedule=inverse_sqrt", "time_budget=2h"])
+        try c.apply(overrides: ["hidden_size=100", "schedule=inverse_sqrt", "time_budget=2h", "seed=18446744073709551615"])
         let json = try c.jsonString()
         #expect(json.contains("\"hidden_size\":100") && json.contains("\"inverse_sqrt\""))
         #expect(try TrainingConfig.fromJSON(json) == c)
