@@ -190,7 +190,7 @@ struct JSONParser {
             i += 1
             switch c {
             case UInt8(ascii: "\""):
-                guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                guard let s = strictUTF8String(out) else { throw fail("invalid UTF-8 in a string") }
                 return s
             case UInt8(ascii: "\\"):
                 guard i < bytes.count else { throw fail("unterminated string") }
@@ -247,4 +247,19 @@ enum JSONWriter {
         }
         out.append(UInt8(ascii: "\""))
     }
+}
+
+/// The string the bytes encode, or nil when they are not valid UTF-8 (unlike
+/// `String(decoding:as:)`, which repairs; `String(validating:as:)` needs macOS 15).
+public func strictUTF8String(_ bytes: [UInt8]) -> String? {
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    loop: while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue: continue
+        case .emptyInput: break loop
+        case .error: return nil
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -94,7 +94,7 @@ extension TrainingConfig {
         } catch let e as FileError {
             throw ConfigError(e.message, location: path)
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = strictUTF8String(bytes) else {
             throw ConfigError("the file is not UTF-8", location: path)
         }
         return try load(yaml: text, location: path)

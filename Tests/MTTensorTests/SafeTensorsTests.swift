@@ -122,6 +122,10 @@ private func sampleWriter() throws -> SafeTensorsWriter {
         expectCorrupt(file(header: String(repeating: "[", count: 200)), "start with '{'")
         expectCorrupt(file(header: "{\"a\":" + String(repeating: "[", count: 200)), "too deep")
         expectCorrupt(file(header: "{\"\u{1}\":1}"), "control character")
+        var badUTF8 = file(header: #"{"__metadata__":{"k":"v"}}"#)
+        badUTF8[30] = 0xFF  // inside the value "v"
+        expectCorrupt(badUTF8, "invalid UTF-8")
+        #expect(strictUTF8String([0x61, 0xC3, 0xA9]) == "aé" && strictUTF8String([0x61, 0xC3]) == nil)
     }
 
     @Test func spacePaddedHeaderAndEscapesAreAccepted() throws {
