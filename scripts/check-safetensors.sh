@@ -4,14 +4,14 @@
 #
 #   scripts/check-safetensors.sh [FILE.safetensors]
 #
-# Without an argument it checks scripts/check-safetensors-fixture.safetensors, a tiny
+# Without an argument it checks Tests/MTTrainTests/Fixtures/swift-written.safetensors, a tiny
 # model written by the Swift code (kept current by CheckpointFixtureTests). When
 # safetensors or numpy are missing they are installed into a virtual environment
 # under /tmp (override with MT_PY_VENV); if that cannot be done (no pip, no network)
 # the check is skipped with exit status 0 and a line saying so.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-model="${1:-$here/check-safetensors-fixture.safetensors}"
+model="${1:-$here/../Tests/MTTrainTests/Fixtures/swift-written.safetensors}"
 if [ ! -f "$model" ]; then
     echo "check-safetensors: error: no such file ($model)" >&2
     exit 1

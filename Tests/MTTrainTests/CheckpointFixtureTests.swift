@@ -7,7 +7,7 @@ import Testing
 /// A tiny model file written by this code base, committed so that
 /// `scripts/check-safetensors.sh` can show Python's safetensors opening it.
 @Suite struct CheckpointFixtureTests {
-    static let fixturePath = repositoryRoot + "/scripts/check-safetensors-fixture.safetensors"
+    static let fixturePath = repositoryRoot + "/Tests/MTTrainTests/Fixtures/swift-written.safetensors"
 
     static func tinyModelBytes() throws -> [UInt8] {
         let rng = SeededRandom(seed: 2024)
@@ -37,7 +37,7 @@ import Testing
     /// Written by Python's safetensors 0.x (`safetensors.numpy.save_file`): the reader
     /// must accept what the reference implementation writes.
     @Test func readsAFileWrittenByTheReferenceImplementation() throws {
-        let file = try SafeTensorsFile(contentsOf: repositoryRoot + "/scripts/check-safetensors-python-written.safetensors")
+        let file = try SafeTensorsFile(contentsOf: repositoryRoot + "/Tests/MTTrainTests/Fixtures/python-written.safetensors")
         #expect(file.metadata == ["k": "v", "written_by": "python safetensors"])
         #expect(Set(file.names) == ["a", "b", "c"])
         let a = try file.tensor("a", as: Float.self)
