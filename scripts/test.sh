@@ -6,3 +6,5 @@ swift build --build-tests
 swift test --skip-build
 # mt-bleu against sacreBLEU itself (skips itself when PyPI is out of reach).
 scripts/check-sacrebleu.sh
+# Model files open with Python's safetensors (skips itself when PyPI is out of reach).
+scripts/check-safetensors.sh
