@@ -76,14 +76,14 @@ struct LSTMBench: ParsableCommand {
             acc + 6 * rows * Double(gates * d.1) * Double(d.0 + d.1)
         }
 
-        let layer = time(iterations: iterations, warmup: warmup, iteration)
+        let measured = time(iterations: iterations, warmup: warmup, iteration)
         print("""
             mt-bench lstm: cell \(cellType.rawValue), \(layers) layer(s)\(bidirectional ? " bidirectional" : ""), \
             T=\(steps) B=\(batch) E=\(input) H=\(hidden)\(bidirectional ? " per direction" : ""), \
             Float, OpenBLAS threads \(BLASThreads.current)
             GEMM work per iteration: \(fmt(flops / 1e9)) GFLOP
-            forward+backward: \(fmt(layer.best)) ms/iteration best, \(fmt(layer.median)) median \
-            of \(iterations) -> \(fmt(flops / layer.best / 1e6)) GFLOP/s (best)
+            forward+backward: \(fmt(measured.best)) ms/iteration best, \(fmt(measured.median)) median \
+            of \(iterations) -> \(fmt(flops / measured.best / 1e6)) GFLOP/s (best)
             """)
         guard !noReplay else { return }
         let replay = GEMMReplay(steps: steps, batch: batch, gates: gates, directions: directions)
@@ -91,8 +91,8 @@ struct LSTMBench: ParsableCommand {
         print("""
             sgemm alone (replay of the same \(replay.callsPerIteration) calls per iteration): \
             \(fmt(gemm.best)) ms best, \(fmt(gemm.median)) median -> \(fmt(flops / gemm.best / 1e6)) GFLOP/s
-            sgemm share of forward+backward time: \(fmt(100 * gemm.best / layer.best))% (best/best), \
-            \(fmt(100 * gemm.median / layer.median))% (median/median)
+            sgemm share of forward+backward time: \(fmt(100 * gemm.best / measured.best))% (best/best), \
+            \(fmt(100 * gemm.median / measured.median))% (median/median)
             """)
         guard breakdown else { return }
         for (label, gflop, body) in replay.kinds {
