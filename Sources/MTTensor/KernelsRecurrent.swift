@@ -19,21 +19,14 @@ extension Real {
                 fill(yr, 0, n)
                 continue
             }
-            // Two passes keep few pointers per loop, so the vectoriser's alias checks stay cheap.
-            for j in 0..<n {
-                let i = sigmoid(gi[j]), f = sigmoid(gf[j]), g = tanh(gg[j])
-                gi[j] = i
-                gf[j] = f
-                gg[j] = g
-                cr[j] = f * cp[j] + i * g
-            }
-            for j in 0..<n {
-                let o = sigmoid(go[j])
-                let tc = tanh(cr[j])
-                go[j] = o
-                tr[j] = tc
-                hr[j] = o * tc
-            }
+            // Short passes with one output each: loops over several written pointers were
+            // left scalar by the vectoriser (too many alias checks), at 3x the cost.
+            sigmoid(gi, gi, 2 * n)
+            tanh(gg, gg, n)
+            sigmoid(go, go, n)
+            for j in 0..<n { cr[j] = gf[j] * cp[j] + gi[j] * gg[j] }
+            tanh(cr, tr, n)
+            mul(go, tr, hr, n)
             copy(hr, yr, n)
         }
     }
@@ -58,21 +51,15 @@ extension Real {
                 let dyr = dy + r * ldy
                 for j in 0..<n { dhr[j] += dyr[j] }
             }
-            // Pass 1: the gradient reaching c, and the output gate.
-            for j in 0..<n {
-                let o = go[j], tc = tr[j], d = dhr[j]
-                dgo[j] = d * tc * o * (1 - o)
-                dcr[j] += d * o * (1 - tc * tc)
-                dhr[j] = 0
-            }
-            // Pass 2: input, forget and cell gates; dc becomes the gradient of cPrev.
-            for j in 0..<n {
-                let i = gi[j], f = gf[j], g = gg[j], d = dcr[j]
-                dgi[j] = d * g * i * (1 - i)
-                dgf[j] = d * cp[j] * f * (1 - f)
-                dgg[j] = d * i * (1 - g * g)
-                dcr[j] = d * f
-            }
+            // One output per loop, as in lstmForward.
+            for j in 0..<n { dgo[j] = dhr[j] * tr[j] * go[j] * (1 - go[j]) }
+            for j in 0..<n { dcr[j] += dhr[j] * go[j] * (1 - tr[j] * tr[j]) }
+            fill(dhr, 0, n)
+            // dc now reaches c; it becomes the gradient of cPrev last.
+            for j in 0..<n { dgi[j] = dcr[j] * gg[j] * gi[j] * (1 - gi[j]) }
+            for j in 0..<n { dgf[j] = dcr[j] * cp[j] * gf[j] * (1 - gf[j]) }
+            for j in 0..<n { dgg[j] = dcr[j] * gi[j] * (1 - gg[j] * gg[j]) }
+            mul(dcr, gf, dcr, n)
         }
     }
 
@@ -83,24 +70,20 @@ extension Real {
     ) {
         for r in 0..<rows {
             let xr = gates + r * 3 * n, xz = xr + n, xn = xz + n
-            let rr = recurrent + r * 3 * n, rz = rr + n, rn = rz + n
+            let rr = recurrent + r * 3 * n, rn = rr + 2 * n
             let hp = hPrev + r * n, hr = h + r * n, hnr = hn + r * n, yr = y + r * ldy
             guard step < Int(lengths[r]) else {
                 copy(hp, hr, n)
                 fill(yr, 0, n)
                 continue
             }
-            for j in 0..<n {
-                xr[j] = sigmoid(xr[j] + rr[j])
-                xz[j] = sigmoid(xz[j] + rz[j])
-                hnr[j] = rn[j]
-            }
-            for j in 0..<n {
-                let g = tanh(xn[j] + xr[j] * hnr[j])
-                let z = xz[j]
-                xn[j] = g
-                hr[j] = g + z * (hp[j] - g)
-            }
+            // One output per loop, as in lstmForward; r and z are adjacent in both operands.
+            add(xr, rr, xr, 2 * n)
+            sigmoid(xr, xr, 2 * n)
+            copy(rn, hnr, n)
+            for j in 0..<n { xn[j] += xr[j] * hnr[j] }
+            tanh(xn, xn, n)
+            for j in 0..<n { hr[j] = xn[j] + xz[j] * (hp[j] - xn[j]) }
             copy(hr, yr, n)
         }
     }
@@ -113,7 +96,7 @@ extension Real {
     ) {
         for r in 0..<rows {
             let dxr = dGates + r * 3 * n, dxz = dxr + n, dxn = dxz + n
-            let drr = dRecurrent + r * 3 * n, drz = drr + n, drn = drz + n
+            let drr = dRecurrent + r * 3 * n, drn = drr + 2 * n
             guard step < Int(lengths[r]) else {
                 fill(dxr, 0, 3 * n)
                 fill(drr, 0, 3 * n)
@@ -125,23 +108,13 @@ extension Real {
                 let dyr = dy + r * ldy
                 for j in 0..<n { dhr[j] += dyr[j] }
             }
-            // Pass 1: the candidate n and the update gate z; dh keeps the direct path z ⊙ dh.
-            for j in 0..<n {
-                let z = gz[j], g = gn[j], d = dhr[j]
-                let dn = d * (1 - z) * (1 - g * g)
-                dxn[j] = dn
-                dxz[j] = d * (hp[j] - g) * z * (1 - z)
-                dhr[j] = d * z
-            }
-            // Pass 2: the reset gate, through r ⊙ hn.
-            for j in 0..<n {
-                let rg = gr[j], dn = dxn[j]
-                let dr = dn * hnr[j] * rg * (1 - rg)
-                dxr[j] = dr
-                drr[j] = dr
-                drz[j] = dxz[j]
-                drn[j] = dn * rg
-            }
+            // One output per loop, as in lstmForward.
+            for j in 0..<n { dxn[j] = dhr[j] * (1 - gz[j]) * (1 - gn[j] * gn[j]) }
+            for j in 0..<n { dxz[j] = dhr[j] * (hp[j] - gn[j]) * gz[j] * (1 - gz[j]) }
+            mul(dhr, gz, dhr, n)
+            for j in 0..<n { dxr[j] = dxn[j] * hnr[j] * gr[j] * (1 - gr[j]) }
+            copy(dxr, drr, 2 * n)
+            mul(dxn, gr, drn, n)
         }
     }
 }

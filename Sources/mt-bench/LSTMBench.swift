@@ -97,6 +97,7 @@ struct LSTMBench: ParsableCommand {
             \(fmt(100 * gemm.median / measured.median))% (median/median)
             """)
         guard breakdown else { return }
+        if cellType == .lstm { timeLSTMKernels() }
         for (label, gflop, body) in replay.kinds {
             let ms = time(iterations: iterations, warmup: warmup, body).best
             print("  \(label): \(fmt(ms)) ms best, \(fmt(gflop / ms * 1e3)) GFLOP/s")
@@ -117,6 +118,42 @@ struct LSTMBench: ParsableCommand {
         }
         samples.sort()
         return (samples[0], samples[samples.count / 2])
+    }
+
+    /// The fused LSTM pointwise kernels alone over T steps of [B, H], all rows active.
+    func timeLSTMKernels() {
+        let (b, h) = (batch, hidden)
+        let rng = SeededRandom(seed: 4)
+        func filled(_ shape: [Int]) -> Tensor<Float> {
+            let t = Tensor<Float>(shape)
+            rng.fillUniform(t, -2, 2)
+            return t
+        }
+        let pre = filled([steps, b, 4 * h]), gates = Tensor<Float>([steps, b, 4 * h])
+        let c = filled([steps + 1, b, h]), hs = filled([steps + 1, b, h]), tc = filled([steps, b, h])
+        let y = filled([steps, b, h]), dh = filled([b, h]), dc = filled([b, h]), dg = filled([steps, b, 4 * h])
+        let lengths = [Int32](repeating: Int32(steps), count: b)
+        let elements = Double(steps * b * h)
+        let fwd = time(iterations: iterations, warmup: warmup) {
+            Float.copy(pre.data, gates.data, pre.count)
+            for t in 0..<steps {
+                Float.lstmForward(
+                    gates: gates.slice(t), cPrev: c.slice(t), hPrev: hs.slice(t), c: c.slice(t + 1),
+                    tanhC: tc.slice(t), h: hs.slice(t + 1), y: y.slice(t), ldy: h,
+                    rows: b, hidden: h, lengths: lengths, step: t)
+            }
+        }.best
+        let bwd = time(iterations: iterations, warmup: warmup) {
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                Float.lstmBackward(
+                    gates: gates.slice(t), tanhC: tc.slice(t), cPrev: c.slice(t), dy: y.slice(t), ldy: h,
+                    dh: dh.data, dc: dc.data, dGates: dg.slice(t),
+                    rows: b, hidden: h, lengths: lengths, step: t)
+            }
+        }.best
+        print("  lstmForward kernel (with a copy of the pre-activations): \(fmt(fwd)) ms, "
+              + "\(fmt(fwd * 1e6 / elements)) ns/element; lstmBackward kernel: \(fmt(bwd)) ms, "
+              + "\(fmt(bwd * 1e6 / elements)) ns/element")
     }
 
     /// Nanoseconds of wall or process CPU time.
