@@ -158,7 +158,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         dFinalH: UnsafePointer<T>?, dFinalC: UnsafePointer<T>?,
         inputGradient destination: UnsafeMutablePointer<T>?, accumulateInputGradient: Bool
     ) {
-        beginBackward(dFinalH: dFinalH, dFinalC: dFinalC)
+        seedBackward(dFinalH, dFinalC)
         for s in 0..<steps {
             let t = reverse ? s : steps - 1 - s
             backStep(t, dy: dOutput.map { $0 + t * batch * dOutputStride }, ldy: dOutputStride)
@@ -208,17 +208,10 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         if hasCellState { T.copy(cStates.slice(t + 1), finalCStorage.data, batch * hiddenSize) }
     }
 
-    /// Starts the backward pass with the gradients of the last state (zeros when nil).
-    public func beginBackward(dFinalH: UnsafePointer<T>?, dFinalC: UnsafePointer<T>?) {
-        let n = batch * hiddenSize
-        if let dFinalH { T.copy(dFinalH, dh.data, n) } else { dh.zero() }
-        if hasCellState {
-            if let dFinalC { T.copy(dFinalC, dc.data, n) } else { dc.zero() }
-        }
-    }
-
+    /// Starts the stepwise backward with the gradients of the state after the last step
+    /// run (zeros when nil).
     public func beginBackward(dFinalH: Tensor<T>? = nil, dFinalC: Tensor<T>? = nil) {
-        beginBackward(dFinalH: dFinalH?.data, dFinalC: dFinalC?.data)
+        seedBackward(dFinalH?.data, dFinalC?.data)
     }
 
     /// Back-propagates step t (from the last step run down to 0) given the gradient of
@@ -239,6 +232,15 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     }
 
     // MARK: shared steps
+
+    /// Sets dh/dc, the gradients of the state after the last step (zeros when nil).
+    func seedBackward(_ dFinalH: UnsafePointer<T>?, _ dFinalC: UnsafePointer<T>?) {
+        let n = batch * hiddenSize
+        if let dFinalH { T.copy(dFinalH, dh.data, n) } else { dh.zero() }
+        if hasCellState {
+            if let dFinalC { T.copy(dFinalC, dc.data, n) } else { dc.zero() }
+        }
+    }
 
     func prepare(steps: Int, batch: Int, lengths: [Int32]?, outputStride: Int) {
         let h = hiddenSize
