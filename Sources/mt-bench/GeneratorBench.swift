@@ -5,7 +5,7 @@ import MTTensor
 
 /// Times the generator's forward + backward (logits GEMM, fused label-smoothed
 /// cross-entropy, dInput and dW GEMMs) at a realistic batch.
-struct GeneratorBenchmark: ParsableCommand {
+struct GeneratorBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generator",
         abstract: "Time the generator (output projection + label-smoothed cross-entropy), forward and backward.")
