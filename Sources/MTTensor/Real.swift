@@ -87,6 +87,36 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     static func dropoutMask(_ rng: SeededRandom, keep: Double, _ mask: UnsafeMutablePointer<Self>, _ n: Int)
 
     // MARK: recurrent kernels (KernelsRecurrent.swift)
+    // Rows are active at `step` when step < lengths[row]; inactive rows keep their state,
+    // write 0 to y and produce zero gate gradients. Row strides: gates 4H (LSTM) or 3H (GRU),
+    // states H, y and dy `ldy`.
+    /// LSTM cell (gates i, f, g, o): activates `gates` in place and writes c, tanh(c), h and y.
+    static func lstmForward(
+        gates: UnsafeMutablePointer<Self>, cPrev: UnsafePointer<Self>, hPrev: UnsafePointer<Self>,
+        c: UnsafeMutablePointer<Self>, tanhC: UnsafeMutablePointer<Self>, h: UnsafeMutablePointer<Self>,
+        y: UnsafeMutablePointer<Self>, ldy: Int,
+        rows: Int, hidden: Int, lengths: UnsafePointer<Int32>, step: Int)
+    /// LSTM cell backward from the activations. dh/dc hold the gradients of the state after the
+    /// step; active rows leave dc as the gradient of cPrev and dh as 0 (the caller adds
+    /// dGates·W_hh); inactive rows keep both and get zero dGates.
+    static func lstmBackward(
+        gates: UnsafePointer<Self>, tanhC: UnsafePointer<Self>, cPrev: UnsafePointer<Self>,
+        dy: UnsafePointer<Self>?, ldy: Int,
+        dh: UnsafeMutablePointer<Self>, dc: UnsafeMutablePointer<Self>, dGates: UnsafeMutablePointer<Self>,
+        rows: Int, hidden: Int, lengths: UnsafePointer<Int32>, step: Int)
+    /// GRU cell (gates r, z, n; n = tanh(xn + r ⊙ hn)): `gates` holds x·W_ihᵀ + b_ih and becomes
+    /// r, z, n; `recurrent` is h·W_hhᵀ + b_hh; `hn` keeps its n part for backward.
+    static func gruForward(
+        gates: UnsafeMutablePointer<Self>, recurrent: UnsafePointer<Self>, hn: UnsafeMutablePointer<Self>,
+        hPrev: UnsafePointer<Self>, h: UnsafeMutablePointer<Self>, y: UnsafeMutablePointer<Self>, ldy: Int,
+        rows: Int, hidden: Int, lengths: UnsafePointer<Int32>, step: Int)
+    /// GRU cell backward: writes the gradients of the input and recurrent pre-activations;
+    /// active rows leave dh = dhTotal ⊙ z (the caller adds dRecurrent·W_hh).
+    static func gruBackward(
+        gates: UnsafePointer<Self>, hn: UnsafePointer<Self>, hPrev: UnsafePointer<Self>,
+        dy: UnsafePointer<Self>?, ldy: Int, dh: UnsafeMutablePointer<Self>,
+        dGates: UnsafeMutablePointer<Self>, dRecurrent: UnsafeMutablePointer<Self>,
+        rows: Int, hidden: Int, lengths: UnsafePointer<Int32>, step: Int)
 
     // MARK: attention and output kernels (KernelsOutput.swift)
     /// MLP attention scores: hidden[b, s, :] = tanh(keys[b, s, :] + query[b, :]) and

@@ -1,0 +1,346 @@
+import MTTensor
+
+/// The cell of a recurrent layer, as configured ("cell: lstm | gru").
+public enum RecurrentCellType: String, Sendable, CaseIterable {
+    case lstm
+    case gru
+}
+
+/// One recurrent layer over a time-major padded batch [T, B, I] with per-sequence lengths,
+/// and the same layer driven one step at a time (the decoder, whose input feeding rules
+/// out batching the input projection).
+///
+/// `LSTM` and `GRU` supply the cell (parameters and the fused pointwise kernels); this
+/// class holds what they share: lengths, the state slots, where outputs go, the order of
+/// steps, and the GEMMs that batch over all steps (input projection, input gradient,
+/// weight gradients). Both APIs run the same per-step cell code.
+///
+/// Masking: step t of sequence b is padding when t >= lengths[b]. There the state is
+/// carried unchanged, the output row is 0, and no gradient enters or leaves. With
+/// `reverse`, steps run from T-1 down to 0, so each sequence is read backwards from its
+/// own last valid step, starting from the initial state.
+///
+/// State slots: `hStates`/`cStates` hold T+1 states [B, H]. Forward, step t reads slot t
+/// and writes t+1; reverse, it reads t+1 and writes t. Either way the states that steps
+/// 0..<T read are one contiguous block, so the recurrent weight gradient is one GEMM.
+public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
+    public typealias Scalar = T
+
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let reverse: Bool
+    public let hasCellState: Bool
+    public var outputSize: Int { hiddenSize }
+    /// Input-to-hidden weights [G·H, I] and hidden-to-hidden weights [G·H, H] (G = 4 or 3).
+    public let weightIH: Parameter<T>
+    public let weightHH: Parameter<T>
+    /// Width of the gate pre-activations: 4H (LSTM) or 3H (GRU).
+    let gateSize: Int
+
+    /// [T, B, H]: outputs, 0 at padded steps (unless forward was given another destination).
+    public let output = Tensor<T>([0])
+    /// [B, H]: each sequence's state after its own last valid step.
+    public let finalH = Tensor<T>([0])
+    let finalCStorage = Tensor<T>([0])
+    public var finalC: Tensor<T>? { hasCellState ? finalCStorage : nil }
+    /// [T, B, I]: gradient of the input (unless backward was given another destination).
+    public let inputGradient = Tensor<T>([0])
+    /// [B, H]: gradients of h0 and c0 after backward.
+    public let initialHGradient = Tensor<T>([0])
+    let initialCGradientStorage = Tensor<T>([0])
+    public var initialCGradient: Tensor<T>? { hasCellState ? initialCGradientStorage : nil }
+
+    /// [T, B, G·H]: the input projection, completed to the gate pre-activations and
+    /// activated in place by the cell.
+    let gates = Tensor<T>([0])
+    /// [T, B, G·H]: gradients of the gate pre-activations.
+    let dGates = Tensor<T>([0])
+    let hStates = Tensor<T>([0])
+    let cStates = Tensor<T>([0])
+    /// [B, H]: gradients of the state after the step being back-propagated.
+    let dh = Tensor<T>([0])
+    let dc = Tensor<T>([0])
+    /// [T, B, I]: the step API's inputs, kept for the batched weight gradient.
+    let stepInputs = Tensor<T>([0])
+
+    var lengths: [Int32] = []
+    var steps = 0
+    var batch = 0
+    /// Steps run by the step API so far.
+    var stepsRun = 0
+    /// The inputs of the current forward pass [T, B, I] (the caller's for the sequence API).
+    var input: UnsafePointer<T>?
+    var inputTensor: Tensor<T>?
+    var outputBase: UnsafeMutablePointer<T>
+    var outputStride = 0
+
+    /// Subclasses create the weights (with their biases, in PyTorch's order) and pass them in.
+    init(weightIH: Parameter<T>, weightHH: Parameter<T>, cellState: Bool, reverse: Bool) {
+        precondition(weightHH.shape.count == 2 && weightIH.shape[0] == weightHH.shape[0])
+        self.weightIH = weightIH
+        self.weightHH = weightHH
+        inputSize = weightIH.shape[1]
+        hiddenSize = weightHH.shape[1]
+        gateSize = weightIH.shape[0]
+        hasCellState = cellState
+        self.reverse = reverse
+        outputBase = output.data
+    }
+
+    // MARK: cell hooks (LSTM.swift, GRU.swift)
+
+    func prepareCell(steps: Int, batch: Int) { fatalError("abstract") }
+    /// Adds the input bias to `rows` rows of gate pre-activations.
+    func addInputBias(_ g: UnsafeMutablePointer<T>, rows: Int) { fatalError("abstract") }
+    /// Completes gates[t] with the recurrent term and runs the pointwise cell.
+    func cellForward(
+        _ t: Int, hPrev: UnsafePointer<T>, h: UnsafeMutablePointer<T>,
+        cPrev: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
+        y: UnsafeMutablePointer<T>, ldy: Int, activeRows: Int
+    ) { fatalError("abstract") }
+    /// Writes dGates[t] and turns dh/dc into the gradients of the previous state.
+    func cellBackward(
+        _ t: Int, hPrev: UnsafePointer<T>, cPrev: UnsafePointer<T>,
+        dy: UnsafePointer<T>?, ldy: Int, activeRows: Int
+    ) { fatalError("abstract") }
+    /// [T, B, G·H]: what multiplies W_hh (dGates for the LSTM).
+    var recurrentGateGradients: UnsafePointer<T> { fatalError("abstract") }
+    func accumulateBiasGradients(rows: Int) { fatalError("abstract") }
+
+    // MARK: sequence API
+
+    public func forward(_ x: Tensor<T>, lengths: [Int32]?, h0: Tensor<T>?, c0: Tensor<T>?) {
+        precondition(x.shape.count == 3 && x.shape[2] == inputSize, "input shape \(x.shape)")
+        forward(
+            x.data, steps: x.shape[0], batch: x.shape[1], lengths: lengths,
+            h0: h0?.data, c0: c0?.data, output: nil, outputStride: 0)
+        inputTensor = x
+    }
+
+    /// The sequence forward on raw storage: x [T, B, I]; h0, c0 [B, H] (zeros when nil);
+    /// outputs go to `output` rows of stride `outputStride` (own `output` when nil). x must
+    /// stay unchanged until backward.
+    public func forward(
+        _ x: UnsafePointer<T>, steps: Int, batch: Int, lengths: [Int32]?,
+        h0: UnsafePointer<T>?, c0: UnsafePointer<T>?,
+        output destination: UnsafeMutablePointer<T>?, outputStride: Int
+    ) {
+        prepare(steps: steps, batch: batch, lengths: lengths, outputStride: outputStride)
+        if let destination { outputBase = destination }
+        input = x
+        inputTensor = nil
+        setInitialState(slot: reverse ? steps : 0, h0: h0, c0: c0)
+        let rows = steps * batch
+        if rows > 0 {
+            T.gemm(
+                transA: false, transB: true, m: rows, n: gateSize, k: inputSize,
+                alpha: 1, a: x, lda: inputSize, b: weightIH.value.data, ldb: inputSize,
+                beta: 0, c: gates.data, ldc: gateSize)
+            addInputBias(gates.data, rows: rows)
+        }
+        for s in 0..<steps { runStep(reverse ? steps - 1 - s : s) }
+        let last = reverse ? 0 : steps
+        T.copy(hStates.slice(last), finalH.data, batch * hiddenSize)
+        if hasCellState { T.copy(cStates.slice(last), finalCStorage.data, batch * hiddenSize) }
+    }
+
+    public func backward(dOutput: Tensor<T>?, dFinalH: Tensor<T>?, dFinalC: Tensor<T>?) {
+        backward(
+            dOutput: dOutput?.data, dOutputStride: hiddenSize, dFinalH: dFinalH?.data,
+            dFinalC: dFinalC?.data, inputGradient: nil, accumulateInputGradient: false)
+    }
+
+    /// The sequence backward on raw storage: dOutput rows of stride `dOutputStride`;
+    /// the input gradient goes to (or with `accumulateInputGradient` is added to)
+    /// `inputGradient` [T, B, I], own `inputGradient` when nil.
+    public func backward(
+        dOutput: UnsafePointer<T>?, dOutputStride: Int,
+        dFinalH: UnsafePointer<T>?, dFinalC: UnsafePointer<T>?,
+        inputGradient destination: UnsafeMutablePointer<T>?, accumulateInputGradient: Bool
+    ) {
+        beginBackward(dFinalH: dFinalH, dFinalC: dFinalC)
+        for s in 0..<steps {
+            let t = reverse ? s : steps - 1 - s
+            backStep(t, dy: dOutput.map { $0 + t * batch * dOutputStride }, ldy: dOutputStride)
+        }
+        let rows = steps * batch
+        let dx = destination ?? inputGradient.data
+        if rows > 0 {
+            T.gemm(
+                transA: false, transB: false, m: rows, n: inputSize, k: gateSize,
+                alpha: 1, a: dGates.data, lda: gateSize, b: weightIH.value.data, ldb: inputSize,
+                beta: accumulateInputGradient ? 1 : 0, c: dx, ldc: inputSize)
+        } else if !accumulateInputGradient {
+            T.fill(dx, 0, rows * inputSize)
+        }
+        finishWeights(steps: steps)
+    }
+
+    // MARK: step API (forward direction only)
+
+    /// Starts a stepwise pass of up to `steps` steps over `batch` sequences.
+    public func begin(batch: Int, steps: Int, lengths: [Int32]?, h0: Tensor<T>?, c0: Tensor<T>?) {
+        precondition(!reverse, "the step API runs forward in time")
+        prepare(steps: steps, batch: batch, lengths: lengths, outputStride: hiddenSize)
+        stepInputs.resize([steps, batch, inputSize])
+        input = UnsafePointer(stepInputs.data)
+        inputTensor = nil
+        stepsRun = 0
+        setInitialState(slot: 0, h0: h0?.data, c0: c0?.data)
+    }
+
+    /// Runs step t (t = 0, 1, ... in order) on x_t [B, I]: h_t goes to `output.slice(t)`
+    /// and `finalH` holds the state after the step.
+    public func step(_ t: Int, input x: UnsafePointer<T>) {
+        precondition(t == stepsRun && t < steps, "steps run in order within the capacity")
+        let n = batch * inputSize
+        let xt = stepInputs.slice(t)
+        T.copy(x, xt, n)
+        let g = gates.slice(t)
+        T.gemm(
+            transA: false, transB: true, m: batch, n: gateSize, k: inputSize,
+            alpha: 1, a: xt, lda: inputSize, b: weightIH.value.data, ldb: inputSize,
+            beta: 0, c: g, ldc: gateSize)
+        addInputBias(g, rows: batch)
+        runStep(t)
+        stepsRun = t + 1
+        T.copy(hStates.slice(t + 1), finalH.data, batch * hiddenSize)
+        if hasCellState { T.copy(cStates.slice(t + 1), finalCStorage.data, batch * hiddenSize) }
+    }
+
+    /// Starts the backward pass with the gradients of the last state (zeros when nil).
+    public func beginBackward(dFinalH: UnsafePointer<T>?, dFinalC: UnsafePointer<T>?) {
+        let n = batch * hiddenSize
+        if let dFinalH { T.copy(dFinalH, dh.data, n) } else { dh.zero() }
+        if hasCellState {
+            if let dFinalC { T.copy(dFinalC, dc.data, n) } else { dc.zero() }
+        }
+    }
+
+    public func beginBackward(dFinalH: Tensor<T>? = nil, dFinalC: Tensor<T>? = nil) {
+        beginBackward(dFinalH: dFinalH?.data, dFinalC: dFinalC?.data)
+    }
+
+    /// Back-propagates step t (from the last step run down to 0) given the gradient of
+    /// its output h_t [B, H]; writes dx_t to `inputGradient.slice(t)`.
+    public func stepBackward(_ t: Int, dOutput: UnsafePointer<T>?) {
+        precondition(t < stepsRun)
+        backStep(t, dy: dOutput, ldy: hiddenSize)
+        T.gemm(
+            transA: false, transB: false, m: batch, n: inputSize, k: gateSize,
+            alpha: 1, a: dGates.slice(t), lda: gateSize, b: weightIH.value.data, ldb: inputSize,
+            beta: 0, c: inputGradient.slice(t), ldc: inputSize)
+    }
+
+    /// Ends the stepwise backward: accumulates the weight gradients of all steps run and
+    /// fills `initialHGradient`/`initialCGradient`.
+    public func finishBackward() {
+        finishWeights(steps: stepsRun)
+    }
+
+    // MARK: shared steps
+
+    func prepare(steps: Int, batch: Int, lengths: [Int32]?, outputStride: Int) {
+        let h = hiddenSize
+        self.steps = steps
+        self.batch = batch
+        if let lengths {
+            precondition(lengths.count == batch, "\(lengths.count) lengths for batch \(batch)")
+            self.lengths = lengths
+        } else {
+            self.lengths = [Int32](repeating: Int32(steps), count: batch)
+        }
+        gates.resize([steps, batch, gateSize])
+        dGates.resize([steps, batch, gateSize])
+        hStates.resize([steps + 1, batch, h])
+        if hasCellState {
+            cStates.resize([steps + 1, batch, h])
+            dc.resize([batch, h])
+            finalCStorage.resize([batch, h])
+            initialCGradientStorage.resize([batch, h])
+        }
+        dh.resize([batch, h])
+        finalH.resize([batch, h])
+        initialHGradient.resize([batch, h])
+        output.resize([steps, batch, h])
+        inputGradient.resize([steps, batch, inputSize])
+        outputBase = output.data
+        self.outputStride = outputStride > 0 ? outputStride : h
+        prepareCell(steps: steps, batch: batch)
+    }
+
+    func setInitialState(slot: Int, h0: UnsafePointer<T>?, c0: UnsafePointer<T>?) {
+        let n = batch * hiddenSize
+        if let h0 { T.copy(h0, hStates.slice(slot), n) } else { T.fill(hStates.slice(slot), 0, n) }
+        if hasCellState {
+            if let c0 { T.copy(c0, cStates.slice(slot), n) } else { T.fill(cStates.slice(slot), 0, n) }
+        }
+    }
+
+    /// Rows up to the last one still running at step t: the per-step GEMMs skip the rest
+    /// (all of it when batches are sorted by length).
+    func activeRows(at t: Int) -> Int {
+        var last = 0
+        lengths.withUnsafeBufferPointer { l in
+            for r in 0..<batch where Int(l[r]) > t { last = r + 1 }
+        }
+        return last
+    }
+
+    func runStep(_ t: Int) {
+        let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
+        let c = hasCellState ? cStates : hStates
+        cellForward(
+            t, hPrev: hStates.slice(prev), h: hStates.slice(next),
+            cPrev: c.slice(prev), c: c.slice(next),
+            y: outputBase + t * batch * outputStride, ldy: outputStride,
+            activeRows: activeRows(at: t))
+    }
+
+    func backStep(_ t: Int, dy: UnsafePointer<T>?, ldy: Int) {
+        let prev = reverse ? t + 1 : t
+        let c = hasCellState ? cStates : hStates
+        cellBackward(
+            t, hPrev: hStates.slice(prev), cPrev: c.slice(prev), dy: dy, ldy: ldy,
+            activeRows: activeRows(at: t))
+    }
+
+    /// Weight and bias gradients of the first `steps` steps in three GEMMs and a row sum;
+    /// then the initial-state gradients.
+    func finishWeights(steps n: Int) {
+        let rows = n * batch
+        if rows > 0 {
+            let x = input!
+            T.gemm(
+                transA: true, transB: false, m: gateSize, n: inputSize, k: rows,
+                alpha: 1, a: dGates.data, lda: gateSize, b: x, ldb: inputSize,
+                beta: 1, c: weightIH.grad.data, ldc: inputSize)
+            let hPrev = reverse ? hStates.slice(1) : hStates.data
+            T.gemm(
+                transA: true, transB: false, m: gateSize, n: hiddenSize, k: rows,
+                alpha: 1, a: recurrentGateGradients, lda: gateSize, b: hPrev, ldb: hiddenSize,
+                beta: 1, c: weightHH.grad.data, ldc: hiddenSize)
+            accumulateBiasGradients(rows: rows)
+        }
+        let m = batch * hiddenSize
+        T.copy(dh.data, initialHGradient.data, m)
+        if hasCellState { T.copy(dc.data, initialCGradientStorage.data, m) }
+    }
+}
+
+extension RecurrentLayer {
+    /// An LSTM or a GRU layer named `<name>.w_ih`, `<name>.w_hh`, ...
+    public static func make(
+        _ cell: RecurrentCellType, _ store: ParameterStore<T>, name: String, input: Int, hidden: Int,
+        reverse: Bool = false, initializer: Initializer = .uniform(0.1), rng: SeededRandom
+    ) -> RecurrentLayer<T> {
+        switch cell {
+        case .lstm:
+            return LSTM(store, name: name, input: input, hidden: hidden, reverse: reverse,
+                        initializer: initializer, rng: rng)
+        case .gru:
+            return GRU(store, name: name, input: input, hidden: hidden, reverse: reverse,
+                       initializer: initializer, rng: rng)
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// Micro-benchmarks of the neural core (release builds only give meaningful numbers).
+@main
+struct MTBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mt-bench",
+        abstract: "Benchmarks of the neural core.",
+        subcommands: [LSTMBench.self])
+}
