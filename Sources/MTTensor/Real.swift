@@ -160,6 +160,17 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
         _ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>)
 
     // MARK: optimiser kernels (KernelsOptimizer.swift)
+    /// One Adam/AdamW step on n elements (PyTorch's formulation), in place:
+    /// g' = g + l2·w;  m = β1·m + (1−β1)·g';  v = β2·v + (1−β2)·g'²;
+    /// w −= lr·decoupledDecay·w + stepSize · m / (√v / √biasCorrection2 + ε),
+    /// with stepSize = lr / biasCorrection1 and biasCorrection_i = 1 − β_iᵗ.
+    static func adamUpdate(
+        _ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>,
+        _ m: UnsafeMutablePointer<Self>, _ v: UnsafeMutablePointer<Self>, _ n: Int,
+        lr: Self, beta1: Self, beta2: Self, epsilon: Self,
+        biasCorrection1: Self, biasCorrection2: Self, l2: Self, decoupledDecay: Self)
+    /// One plain SGD step in place: w −= lr · (g + l2·w).
+    static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lr: Self, l2: Self)
 
     // (end of requirements)
 }
