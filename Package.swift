@@ -23,8 +23,14 @@ let package = Package(
 
         // MARK: text
 
+        // ICU behind a C header of <stdint.h> types only (see PLATFORM.md: Foundation's ICU clash).
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
         .target(
             name: "MTText",
+            dependencies: ["CICU"],
             swiftSettings: commonSwiftSettings
         ),
 

@@ -1,0 +1,60 @@
+#include "cicu.h"
+
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utypes.h>
+
+const char *cicu_error_name(int32_t status) {
+    return u_errorName((UErrorCode)status);
+}
+
+int32_t cicu_nfkc(const uint16_t *source, int32_t length,
+                  uint16_t *dest, int32_t capacity, int32_t *status) {
+    UErrorCode code = U_ZERO_ERROR;
+    const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&code);
+    if (U_FAILURE(code)) { *status = code; return 0; }
+    int32_t needed = unorm2_normalize(nfkc, (const UChar *)source, length,
+                                      (UChar *)dest, capacity, &code);
+    *status = code;
+    return needed;
+}
+
+int32_t cicu_to_lower(const char *locale, const uint16_t *source, int32_t length,
+                      uint16_t *dest, int32_t capacity, int32_t *status) {
+    UErrorCode code = U_ZERO_ERROR;
+    int32_t needed = u_strToLower((UChar *)dest, capacity, (const UChar *)source, length,
+                                  locale, &code);
+    *status = code;
+    return needed;
+}
+
+// The opaque handle is the ICU iterator itself.
+cicu_word_breaker *cicu_word_breaker_open(const char *locale, int32_t *status) {
+    UErrorCode code = U_ZERO_ERROR;
+    UBreakIterator *iterator = ubrk_open(UBRK_WORD, locale, NULL, 0, &code);
+    *status = code;
+    return U_FAILURE(code) ? NULL : (cicu_word_breaker *)iterator;
+}
+
+void cicu_word_breaker_close(cicu_word_breaker *breaker) {
+    if (breaker) ubrk_close((UBreakIterator *)breaker);
+}
+
+int32_t cicu_word_breaker_split(cicu_word_breaker *breaker,
+                                const uint16_t *text, int32_t length,
+                                int32_t *ends, int32_t capacity, int32_t *status) {
+    UBreakIterator *iterator = (UBreakIterator *)breaker;
+    UErrorCode code = U_ZERO_ERROR;
+    ubrk_setText(iterator, (const UChar *)text, length, &code);
+    *status = code;
+    if (U_FAILURE(code)) return 0;
+    int32_t count = 0;
+    for (int32_t end = ubrk_next(iterator); end != UBRK_DONE && count < capacity;
+         end = ubrk_next(iterator)) {
+        ends[count++] = end;
+    }
+    // Drop the iterator's pointer to the caller's buffer before it goes away.
+    ubrk_setText(iterator, NULL, 0, &code);
+    return count;
+}

@@ -1,0 +1,64 @@
+import CICU
+
+/// Swift wrappers over the CICU calls, on UTF-16 arrays (ICU's own encoding).
+enum ICU {
+    /// Runs an ICU "preflighting" call: first into a buffer of a guessed size,
+    /// then again with the exact size if that was too small.
+    static func transform(_ source: [UInt16], location: String,
+                          _ call: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32, UnsafeMutablePointer<Int32>) -> Int32) throws -> [UInt16] {
+        var capacity = source.count + source.count / 2 + 16
+        while true {
+            var status: Int32 = 0
+            var needed: Int32 = 0
+            let result = [UInt16](unsafeUninitializedCapacity: capacity) { dest, count in
+                needed = source.withUnsafeBufferPointer { src in
+                    call(src.baseAddress, Int32(src.count), dest.baseAddress, Int32(capacity), &status)
+                }
+                count = status > 0 ? 0 : Int(needed)
+            }
+            if status == CICU_BUFFER_OVERFLOW { capacity = Int(needed) + 1; continue }
+            if status > 0 { throw TextError("ICU \(location) failed: \(String(cString: cicu_error_name(status)))", at: "ICU") }
+            return result
+        }
+    }
+
+    static func nfkc(_ source: [UInt16]) throws -> [UInt16] {
+        try transform(source, location: "NFKC normalisation") { cicu_nfkc($0, $1, $2, $3, $4) }
+    }
+
+    static func lowercase(_ source: [UInt16], locale: String) throws -> [UInt16] {
+        try locale.withCString { loc in
+            try transform(source, location: "lowercasing") { cicu_to_lower(loc, $0, $1, $2, $3, $4) }
+        }
+    }
+}
+
+/// A reusable ICU word break iterator (UBRK_WORD; dictionary segmentation for
+/// Chinese, Japanese and Thai). Not thread-safe: one per thread.
+final class WordBreaker {
+    private let handle: OpaquePointer
+    private var ends: [Int32] = []
+
+    init(locale: String = "") throws {
+        var status: Int32 = 0
+        guard let h = cicu_word_breaker_open(locale, &status), status <= 0 else {
+            throw TextError("cannot open the ICU word break iterator: \(String(cString: cicu_error_name(status)))", at: "locale '\(locale)'")
+        }
+        handle = h
+    }
+
+    deinit { cicu_word_breaker_close(handle) }
+
+    /// End offsets (in UTF-16 units) of the segments of `text`.
+    func segmentEnds(_ text: [UInt16]) throws -> ArraySlice<Int32> {
+        if ends.count < text.count { ends = [Int32](repeating: 0, count: text.count) }
+        var status: Int32 = 0
+        let n = text.withUnsafeBufferPointer { src in
+            ends.withUnsafeMutableBufferPointer { dst in
+                cicu_word_breaker_split(handle, src.baseAddress, Int32(src.count), dst.baseAddress, Int32(dst.count), &status)
+            }
+        }
+        if status > 0 { throw TextError("ICU word segmentation failed: \(String(cString: cicu_error_name(status)))", at: "ICU") }
+        return ends[0..<Int(n)]
+    }
+}
