@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
 swift test --skip-build
+# mt-bleu against sacreBLEU itself (skips itself when PyPI is out of reach).
+scripts/check-sacrebleu.sh
