@@ -36,7 +36,7 @@ import Testing
         let model = Seq2Seq<Float>(config, rng: rng)
         let adam = Adam(model.store)
         let planner = BatchPlanner(
-            corpus: train, options: BatchingOptions(maxTokens: 640, maxSentences: 64, poolBatches: 10), seed: 7)
+            corpus: train, options: BatchingOptions(maxTokens: 320, maxSentences: 32, poolBatches: 10), seed: 7)
         let decoder = GreedyDecoder(model: model, maxLengthRatio: 1, maxLengthConstant: 3)
 
         func accuracy() -> Double {
@@ -52,11 +52,11 @@ import Testing
                 model.store.zeroGradients()
                 model.forwardBackward(Seq2SeqBatch(Batch(corpus: train, indices: indices)), training: true, rng: rng)
                 model.store.clipGradients(maxNorm: 5)
-                adam.step(learningRate: 0.003)
+                adam.step(learningRate: 0.01)
             }
             epochs = epoch
             best = accuracy()
-            if best >= 0.99 { break }
+            if best >= 0.995 { break }
         }
         let seconds = Date().timeIntervalSince(start)
         print("toy task: exact match \(best) after \(epochs) epochs in \(String(format: "%.1f", seconds)) s")
