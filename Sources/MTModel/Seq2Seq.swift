@@ -1,0 +1,297 @@
+import MTTensor
+
+/// The attentional encoder-decoder (Luong et al. 2015), with explicit forward and backward.
+///
+/// Encoder: source embedding → dropout → L-layer (bi)LSTM/GRU (`RecurrentStack`, dropout
+/// between layers). Bridge: decoder initial states (`Seq2SeqBridge`). Decoder, one step
+/// at a time: layer 0 reads [emb(y_t); h̃_{t−1}] with input feeding (h̃_0 = 0), else emb(y_t);
+/// layers 1..L read the layer below through dropout; global attention on the top output
+/// gives h̃_t. Generator: dropout(h̃) over all T·B positions in one GEMM with label-smoothed
+/// cross-entropy; `<pad>` targets are ignored. Input feeding passes h̃ before dropout.
+///
+/// Training and decoding share the step code: `encode`, `beginDecoding`, then per step
+/// `setTargetInput`/`embedTargetStep` and `decodeStep`.
+///
+/// Parameter names: `encoder.embedding.weight`, `encoder.layers.<l>.*`,
+/// `decoder.embedding.weight`, `decoder.init.*` or `decoder.bridge.*`, `decoder.layers.<l>.*`,
+/// `decoder.attention.*`, `generator.*`.
+public final class Seq2Seq<T: Real> {
+    public let config: Seq2SeqConfig
+    public let store: ParameterStore<T>
+    public let sourceEmbedding: Embedding<T>
+    public let targetEmbedding: Embedding<T>
+    public let encoder: RecurrentStack<T>
+    public let decoderLayers: [RecurrentLayer<T>]
+    public let attention: GlobalAttention<T>
+    public let generator: Generator<T>
+    let bridge: Seq2SeqBridge<T>
+    let sourceDropout: Dropout<T>
+    let targetDropout: Dropout<T>
+    let outputDropout: Dropout<T>
+
+    /// Current batch shape.
+    public private(set) var batchSize = 0
+    public private(set) var sourceSteps = 0
+    public private(set) var decoderSteps = 0
+    public private(set) var sourceLengths: [Int32] = []
+    private var sourceIds: [Int32] = []
+    private var targetInputIds: [Int32] = []
+
+    // Workspaces.
+    private let sourceEmbedded = Tensor<T>([0])      // [S, B, E] after dropout
+    private let targetEmbedded = Tensor<T>([0])      // [T, B, E] after dropout
+    private let feedInput = Tensor<T>([0])           // [B, E + H]: layer 0 input with input feeding
+    private let zeroFeed = Tensor<T>([0])            // [B, H]: h̃_0
+    private let layerInput = Tensor<T>([0])          // [B, H]: a dropped-out lower layer output
+    private let decoderMasks: [Tensor<T>]            // per layer l ≥ 1: [T, B, H]
+    private var decoderDropoutActive = false
+    private let droppedOutput = Tensor<T>([0])       // [T, B, H]: dropout(h̃)
+    private let dOutput = Tensor<T>([0])             // [T, B, H]: gradient of h̃ from the loss
+    private let dFeed = Tensor<T>([0])               // [B, H]: gradient of h̃_t from step t+1
+    private let dStep = Tensor<T>([0])               // [B, H]
+    private let dLower = Tensor<T>([0])              // [B, H]
+    private let dTargetEmbedded = Tensor<T>([0])     // [T, B, E]
+    private let dSourceEmbedded = Tensor<T>([0])     // [S, B, E]
+    private let inferenceRandom = SeededRandom(seed: 0)
+
+    public init(_ config: Seq2SeqConfig, rng: SeededRandom) {
+        if let problem = config.problem { preconditionFailure("Seq2SeqConfig: \(problem)") }
+        self.config = config
+        let store = ParameterStore<T>()
+        self.store = store
+        let e = config.embeddingSize, h = config.hiddenSize
+        let initializer = Initializer.uniform(config.paramInit)
+        sourceEmbedding = Embedding(
+            store, name: "encoder.embedding", vocabulary: config.sourceVocabularySize, dim: e,
+            initializer: initializer, rng: rng)
+        encoder = RecurrentStack(
+            store, name: "encoder", cell: config.cell, layers: config.encoderLayers, input: e,
+            hidden: config.encoderHiddenSize, bidirectional: config.bidirectional, dropout: config.dropout,
+            initializer: initializer, rng: rng)
+        targetEmbedding = Embedding(
+            store, name: "decoder.embedding", vocabulary: config.targetVocabularySize, dim: e,
+            initializer: initializer, rng: rng)
+        bridge = Seq2SeqBridge(
+            store, kind: config.decoderInit, encoderLayers: config.encoderLayers,
+            decoderLayers: config.decoderLayers, hidden: h, cellState: config.cell == .lstm,
+            learnedInitializer: config.learnedInitUniform ? initializer : .zeros,
+            initializer: initializer, rng: rng)
+        decoderLayers = (0..<config.decoderLayers).map { l in
+            RecurrentLayer.make(
+                config.cell, store, name: "decoder.layers.\(l)",
+                input: l == 0 ? (config.inputFeeding ? e + h : e) : h, hidden: h,
+                initializer: initializer, rng: rng)
+        }
+        attention = GlobalAttention(
+            store, name: "decoder.attention", kind: config.attention, querySize: h, memorySize: h,
+            initializer: initializer, rng: rng)
+        generator = Generator(
+            store, name: "generator", input: h, vocabulary: config.targetVocabularySize,
+            tiedWeight: config.tieTargetEmbeddings ? targetEmbedding.weight : nil,
+            initializer: initializer, rng: rng)
+        sourceDropout = Dropout(p: config.dropout)
+        targetDropout = Dropout(p: config.dropout)
+        outputDropout = Dropout(p: config.dropout)
+        decoderMasks = (0..<config.decoderLayers).map { _ in Tensor<T>([0]) }
+    }
+
+    // MARK: encoder
+
+    /// Encodes source ids [S, B] (time-major, `<pad>` after each sentence) and makes the
+    /// decoder's initial states.
+    public func encode(
+        source: [Int32], sourceLengths: [Int32], training: Bool, rng: SeededRandom? = nil
+    ) {
+        let b = sourceLengths.count
+        precondition(b > 0 && source.count % b == 0, "source of \(source.count) ids for batch \(b)")
+        let s = source.count / b
+        let e = config.embeddingSize
+        batchSize = b
+        sourceSteps = s
+        self.sourceLengths = sourceLengths
+        sourceIds = source
+        let random = rng ?? inferenceRandom
+        precondition(!training || config.dropout == 0 || rng != nil, "training dropout needs a random source")
+        source.withUnsafeBufferPointer { sourceEmbedding.forward($0.baseAddress!, count: s * b) }
+        sourceEmbedded.resize([s, b, e])
+        sourceDropout.forward(
+            sourceEmbedding.output.data, into: sourceEmbedded.data, count: s * b * e, training: training,
+            rng: random)
+        encoder.forward(sourceEmbedded, lengths: sourceLengths, training: training, rng: random)
+        bridge.forward(encoderFinalH: encoder.finalH, encoderFinalC: encoder.finalC, batch: b)
+    }
+
+    /// The encoder's top-layer output [S, B, H] (the attention memory).
+    public var memory: Tensor<T> { encoder.output }
+
+    // MARK: decoder steps
+
+    /// Starts the decoder for up to `steps` steps on the encoded batch. `targetLengths`
+    /// (teacher forcing) lets padded steps carry the state; nil runs every row every step.
+    public func beginDecoding(
+        steps: Int, targetLengths: [Int32]?, training: Bool, rng: SeededRandom? = nil
+    ) {
+        let b = batchSize, h = config.hiddenSize, e = config.embeddingSize
+        decoderSteps = steps
+        attention.prepare(memory: encoder.output, sourceLengths: sourceLengths, steps: steps)
+        let h0 = bridge.initialH, c0 = bridge.initialC
+        for (l, layer) in decoderLayers.enumerated() {
+            layer.begin(batch: b, steps: steps, lengths: targetLengths, h0: h0?[l], c0: c0?[l])
+        }
+        targetEmbedded.resize([steps, b, e])
+        if config.inputFeeding {
+            feedInput.resize([b, e + h])
+            zeroFeed.resize([b, h])
+            zeroFeed.zero()
+        }
+        layerInput.resize([b, h])
+        decoderDropoutActive = training && config.dropout > 0 && decoderLayers.count > 1
+        if decoderDropoutActive {
+            guard let rng else { preconditionFailure("training dropout needs a random source") }
+            for l in 1..<decoderLayers.count {
+                decoderMasks[l].resize([steps, b, h])
+                T.dropoutMask(rng, keep: 1 - config.dropout, decoderMasks[l].data, decoderMasks[l].count)
+            }
+        }
+    }
+
+    /// Embeds the decoder inputs of step t (B ids) without dropout: the decoding path.
+    public func embedTargetStep(_ t: Int, ids: UnsafePointer<Int32>) {
+        let n = batchSize * config.embeddingSize
+        targetEmbedding.forward(ids, count: batchSize)
+        T.copy(targetEmbedding.output.data, targetEmbedded.slice(t), n)
+    }
+
+    /// Runs decoder step t on the embedded input of step t and returns h̃_t [B, H]
+    /// (valid until the decoder is restarted). Steps run in order 0, 1, ...
+    @discardableResult
+    public func decodeStep(_ t: Int) -> UnsafeMutablePointer<T> {
+        let b = batchSize, h = config.hiddenSize, e = config.embeddingSize
+        let embedded = targetEmbedded.slice(t)
+        if config.inputFeeding {
+            let previous = t > 0 ? attention.output.slice(t - 1) : zeroFeed.data
+            let width = e + h
+            for r in 0..<b {
+                T.copy(embedded + r * e, feedInput.data + r * width, e)
+                T.copy(previous + r * h, feedInput.data + r * width + e, h)
+            }
+            decoderLayers[0].step(t, input: feedInput.data)
+        } else {
+            decoderLayers[0].step(t, input: embedded)
+        }
+        for l in 1..<decoderLayers.count {
+            let below = decoderLayers[l - 1].output.slice(t)
+            if decoderDropoutActive {
+                T.mul(below, decoderMasks[l].slice(t), layerInput.data, b * h)
+                decoderLayers[l].step(t, input: layerInput.data)
+            } else {
+                decoderLayers[l].step(t, input: below)
+            }
+        }
+        return attention.step(t, query: decoderLayers[decoderLayers.count - 1].output.slice(t))
+    }
+
+    // MARK: teacher forcing
+
+    /// Encoder and decoder over a batch with teacher forcing; leaves dropout(h̃) [T, B, H]
+    /// in `droppedOutput`.
+    private func forward(_ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom?) {
+        let b = batch.batchSize, steps = batch.targetSteps, e = config.embeddingSize, h = config.hiddenSize
+        encode(source: batch.source, sourceLengths: batch.sourceLengths, training: training, rng: rng)
+        beginDecoding(steps: steps, targetLengths: batch.targetLengths, training: training, rng: rng)
+        targetInputIds = batch.targetInput
+        targetInputIds.withUnsafeBufferPointer { targetEmbedding.forward($0.baseAddress!, count: steps * b) }
+        targetDropout.forward(
+            targetEmbedding.output.data, into: targetEmbedded.data, count: steps * b * e,
+            training: training, rng: rng ?? inferenceRandom)
+        for t in 0..<steps { decodeStep(t) }
+        droppedOutput.resize([steps, b, h])
+        outputDropout.forward(
+            attention.output.data, into: droppedOutput.data, count: steps * b * h, training: training,
+            rng: rng ?? inferenceRandom)
+    }
+
+    /// Sums of the loss over a batch, forward only (no dropout): for validation perplexity.
+    public func loss(_ batch: Seq2SeqBatch) -> CrossEntropySums {
+        forward(batch, training: false, rng: nil)
+        return batch.targetOutput.withUnsafeBufferPointer {
+            generator.crossEntropy(
+                droppedOutput.data, targets: $0.baseAddress!, rows: batch.targetSteps * batch.batchSize,
+                smoothing: config.labelSmoothing, paddingIndex: 0)
+        }
+    }
+
+    /// One forward and one backward pass with teacher forcing. Returns the sums over the
+    /// batch (label-smoothed loss, NLL, target tokens); the gradients ACCUMULATED into the
+    /// parameters are those of loss / tokens, the mean per target token.
+    @discardableResult
+    public func forwardBackward(
+        _ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom? = nil
+    ) -> CrossEntropySums {
+        forward(batch, training: training, rng: rng)
+        let b = batch.batchSize, steps = batch.targetSteps, h = config.hiddenSize, e = config.embeddingSize
+        let tokens = Swift.max(1, batch.targetTokenCount)
+        dOutput.resize([steps, b, h])
+        let sums = batch.targetOutput.withUnsafeBufferPointer {
+            generator.crossEntropy(
+                droppedOutput.data, targets: $0.baseAddress!, rows: steps * b, smoothing: config.labelSmoothing,
+                paddingIndex: 0, gradientScale: T(1 / Double(tokens)), dInput: dOutput.data)
+        }
+        outputDropout.backward(dOutput.data, into: dOutput.data, count: steps * b * h)
+        backward(steps: steps)
+        return sums
+    }
+
+    /// Back-propagates from `dOutput` (the gradient of h̃) through decoder, bridge and encoder.
+    private func backward(steps: Int) {
+        let b = batchSize, h = config.hiddenSize, e = config.embeddingSize, s = sourceSteps
+        let layers = decoderLayers, top = layers.count - 1
+        dFeed.resize([b, h])
+        dFeed.zero()
+        dStep.resize([b, h])
+        dLower.resize([b, h])
+        dTargetEmbedded.resize([steps, b, e])
+        for layer in layers { layer.beginBackward() }
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            var dh: UnsafePointer<T> = UnsafePointer(dOutput.slice(t))
+            if config.inputFeeding {
+                T.add(dOutput.slice(t), dFeed.data, dStep.data, b * h)
+                dh = UnsafePointer(dStep.data)
+            }
+            var dy = UnsafePointer(attention.stepBackward(t, dOutput: dh))
+            for l in stride(from: top, through: 0, by: -1) {
+                layers[l].stepBackward(t, dOutput: dy)
+                guard l > 0 else { break }
+                let dx = layers[l].inputGradient.slice(t)
+                if decoderDropoutActive {
+                    T.mul(dx, decoderMasks[l].slice(t), dLower.data, b * h)
+                    dy = UnsafePointer(dLower.data)
+                } else {
+                    dy = UnsafePointer(dx)
+                }
+            }
+            let dx0 = layers[0].inputGradient.slice(t), dEmb = dTargetEmbedded.slice(t)
+            if config.inputFeeding {
+                copyRows(dx0, e + h, dEmb, e, rows: b, cols: e)
+                copyRows(dx0 + e, e + h, dFeed.data, h, rows: b, cols: h)
+            } else {
+                T.copy(dx0, dEmb, b * e)
+            }
+        }
+        for layer in layers { layer.finishBackward() }
+        let dMemory = attention.finishBackward()
+        let dFinal = bridge.backward(
+            dH0: layers.map(\.initialHGradient),
+            dC0: config.cell == .lstm ? layers.map { $0.initialCGradient! } : nil)
+        encoder.backward(dOutput: dMemory, dFinalH: dFinal?.h, dFinalC: dFinal?.c)
+        dSourceEmbedded.resize([s, b, e])
+        sourceDropout.backward(encoder.inputGradient.data, into: dSourceEmbedded.data, count: s * b * e)
+        sourceIds.withUnsafeBufferPointer {
+            sourceEmbedding.backward($0.baseAddress!, count: s * b, dOutput: dSourceEmbedded.data)
+        }
+        targetDropout.backward(dTargetEmbedded.data, into: dTargetEmbedded.data, count: steps * b * e)
+        targetInputIds.withUnsafeBufferPointer {
+            targetEmbedding.backward($0.baseAddress!, count: steps * b, dOutput: dTargetEmbedded.data)
+        }
+    }
+}
