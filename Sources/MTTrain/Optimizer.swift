@@ -144,7 +144,8 @@ public final class Adam<T: Real>: Optimizer {
                 }
             }
         }
-        if let extra = file.names.first(where: { !expected.contains($0) }) {
+        // A resume file also holds the parameters themselves, under their own names.
+        if let extra = file.names.first(where: { !expected.contains($0) && store[$0] == nil }) {
             throw CheckpointMismatch(
                 kind: .unexpected, name: extra,
                 message: "optimiser state has a tensor \(extra) that matches no parameter", path: file.path)
@@ -184,7 +185,7 @@ public final class SGD<T: Real>: Optimizer {
 
     public func loadState(from file: SafeTensorsFile) throws {
         let step = try readOptimizerHeader(file, expecting: "sgd")
-        if let extra = file.names.first {
+        if let extra = file.names.first(where: { store[$0] == nil }) {
             throw CheckpointMismatch(
                 kind: .unexpected, name: extra, message: "SGD state has an unexpected tensor \(extra)", path: file.path)
         }

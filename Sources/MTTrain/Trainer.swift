@@ -1,0 +1,284 @@
+import Foundation
+import MTModel
+import MTTensor
+import MTText
+
+/// Why training ended.
+public enum StopReason: String, Equatable, Sendable {
+    case epochs = "epoch limit reached"
+    case maxSteps = "step limit reached"
+    case timeBudget = "time budget used up"
+    case earlyStopping = "no improvement on validation (early stopping)"
+    case interrupted = "interrupted"
+}
+
+/// What a finished run reports.
+public struct TrainingOutcome: Equatable, Sendable {
+    public var reason: StopReason
+    public var steps: Int
+    public var bestBLEU: Double?
+    public var lastValidation: ValidationResult?
+}
+
+/// The training loop: token-count batches in a seeded order, teacher forcing, global
+/// gradient clipping, Adam or SGD with a learning-rate schedule, validation (perplexity
+/// and greedy BLEU) with early stopping, and checkpoints a killed run resumes from.
+///
+/// Determinism: everything random comes from the seed. The batch plan depends on
+/// (seed, epoch) only; dropout masks come from one generator whose state is part of
+/// every checkpoint; validation draws nothing. Checkpoints are taken at step
+/// boundaries, with the parameters, moments and state in one atomic file, so a run
+/// resumed from any checkpoint ends with the same parameters as one never stopped
+/// (with the same thread count).
+public final class Trainer {
+    public let config: TrainingConfig
+    public let model: Seq2Seq<Float>
+    public let optimizer: Optimizer
+    public let schedule: LearningRateSchedule
+    public private(set) var state: TrainingState
+    public let planner: BatchPlanner
+    public let train: any ParallelCorpus
+    public let validator: Validator?
+    /// Makes model files mt-translate can read; nil writes bare parameters (tests).
+    public let pipeline: TextPipeline?
+    /// Where to checkpoint; nil keeps everything in memory.
+    public let paths: CheckpointPaths?
+    public var reporter: ProgressReporter?
+    public var log: TrainingLog?
+    /// Asked before every step; true stops training cleanly (with a checkpoint), e.g. on SIGINT.
+    public var stopRequested: () -> Bool = { false }
+    /// Fault injection for tests: true makes the loss of that update attempt non-finite.
+    public var corruptLoss: ((_ attempt: Int) -> Bool)?
+
+    private var dropoutRandom: SeededRandom
+    private var lastValidatedStep = -1
+    private var lastCheckpointStep = -1
+    private var lastValidation: ValidationResult?
+    private var attempts = 0
+
+    /// A fresh run: the model initialised from the seed.
+    public init(
+        config: TrainingConfig, sourceVocabularySize: Int, targetVocabularySize: Int,
+        train: any ParallelCorpus, validation: ValidationSet?, pipeline: TextPipeline? = nil,
+        paths: CheckpointPaths? = nil
+    ) throws {
+        try config.validate()
+        let modelConfig = Seq2SeqConfig(
+            config.model, sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize)
+        if let problem = modelConfig.problem { throw ConfigError(problem) }
+        self.config = config
+        let random = SeededRandom(seed: config.training.seed)
+        model = Seq2Seq<Float>(modelConfig, rng: random)
+        // The same generator continues into the dropout masks.
+        dropoutRandom = random
+        let t = config.training
+        switch t.optimizer {
+        case .adam:
+            optimizer = Adam(
+                model.store, beta1: t.adamBeta1, beta2: t.adamBeta2, epsilon: t.adamEpsilon, weightDecay: t.weightDecay)
+        case .sgd:
+            optimizer = SGD(model.store, weightDecay: t.weightDecay)
+        }
+        schedule = t.makeSchedule()
+        state = TrainingState(earlyStopping: EarlyStopping(patience: t.earlyStoppingPatience), randomState: random.state)
+        planner = BatchPlanner(corpus: train, options: t.batching, seed: t.seed)
+        guard !planner.included.isEmpty else {
+            throw TrainingError(
+                "no training pairs within the length limits (max_source_length \(t.maxSourceLength), max_target_length \(t.maxTargetLength))")
+        }
+        self.train = train
+        validator = validation.map { Validator(set: $0, batchTokens: max(t.batchTokens, 1024)) }
+        self.pipeline = pipeline
+        self.paths = paths
+    }
+
+    /// Continues from a resume state file (see `ResumeFile`): parameters, optimiser
+    /// moments, batch position, dropout generator, schedule and early stopping.
+    public func resume(from path: String) throws {
+        let (file, stored, saved) = try ResumeFile.open(path)
+        let differences = config.modelDifferences(from: stored)
+        guard differences.isEmpty else {
+            throw TrainingError(
+                "the configuration differs from the model being resumed: " + differences.joined(separator: "; "), at: path)
+        }
+        try ResumeFile.restore(file, model: model, optimizer: optimizer)
+        guard optimizer.stepCount == saved.step, let random = SeededRandom(state: saved.randomState) else {
+            throw TrainingError("the resume state is inconsistent (step or generator state)", at: path)
+        }
+        dropoutRandom = random
+        schedule.restore(saved.schedule)
+        state = saved
+        // The early-stopping patience in force is the current configuration's.
+        state.earlyStopping.patience = config.training.earlyStoppingPatience
+        // Checkpoints follow a validation of the same step.
+        lastValidatedStep = validator == nil ? -1 : saved.step
+        lastCheckpointStep = saved.step
+    }
+
+    // MARK: the loop
+
+    public func run() throws -> TrainingOutcome {
+        let t = config.training
+        let clockStart = monotonicSeconds()
+        let elapsedBefore = state.elapsedSeconds
+        func elapsed() -> Double { elapsedBefore + monotonicSeconds() - clockStart }
+
+        var interval = IntervalStatistics(start: monotonicSeconds())
+        var reason: StopReason?
+        reporter?.message(
+            "training: \(model.store.scalarCount) parameters, \(planner.included.count) pairs"
+                + (planner.excludedCount > 0 ? " (\(planner.excludedCount) over the length limits left out)" : "")
+                + ", \(planner.batchCount(epoch: state.position.epoch)) batches per epoch"
+                + (state.step > 0 ? ", resuming at step \(state.step), epoch \(state.position.epoch)" : ""))
+
+        loop: while true {
+            if t.epochs > 0, state.position.epoch > t.epochs {
+                reason = .epochs
+                break
+            }
+            let batches = planner.batches(epoch: state.position.epoch)
+            while state.position.batch < batches.count {
+                if t.maxSteps > 0, state.step >= t.maxSteps { reason = .maxSteps; break loop }
+                if t.timeBudget > 0, elapsed() >= t.timeBudget { reason = .timeBudget; break loop }
+                if stopRequested() { reason = .interrupted; break loop }
+
+                let batch = Batch(corpus: train, indices: batches[state.position.batch])
+                model.store.zeroGradients()
+                let sums = model.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                attempts += 1
+                var loss = sums.loss
+                if let corruptLoss, corruptLoss(attempts) { loss = .nan }
+                let norm = model.store.clipGradients(maxNorm: t.maxGradNorm)
+                advancePosition(batchCount: batches.count)
+
+                guard loss.isFinite, norm.isFinite else {
+                    state.nonFiniteSteps += 1
+                    let what = loss.isFinite ? "gradient norm \(norm)" : "loss \(loss)"
+                    reporter?.message(
+                        "mt-train: warning: non-finite \(what) at step \(state.step + 1); update skipped"
+                            + " (\(state.nonFiniteSteps) in a row, giving up at \(t.maxNanSteps))")
+                    if state.nonFiniteSteps >= t.maxNanSteps {
+                        reporter?.finish()
+                        throw TrainingError(
+                            "training diverged: \(state.nonFiniteSteps) non-finite losses in a row; the last checkpoint is unchanged (lower training.learning_rate or set training.max_grad_norm)",
+                            at: "step \(state.step + 1)")
+                    }
+                    continue
+                }
+                state.nonFiniteSteps = 0
+                state.step += 1
+                let lr = schedule.learningRate(step: state.step)
+                optimizer.step(learningRate: lr)
+                interval.add(sums, sourceTokens: batch.sourceTokenCount)
+
+                let status = interval.status(
+                    epoch: state.position.epoch - (state.position.batch == 0 ? 1 : 0), step: state.step,
+                    learningRate: lr,
+                    eta: estimatedTimeRemaining(
+                        elapsed: elapsed(), step: state.step, maxSteps: t.maxSteps,
+                        epoch: state.position.epoch, batchInEpoch: state.position.batch,
+                        batchesPerEpoch: batches.count, epochs: t.epochs, timeBudget: t.timeBudget))
+                reporter?.update(status)
+                if state.step % t.logInterval == 0 {
+                    try log?.write(
+                        TrainingLogRecord(
+                            kind: .train, epoch: status.epoch, step: state.step, loss: status.loss,
+                            perplexity: status.perplexity, tokensPerSecond: status.tokensPerSecond,
+                            learningRate: lr, elapsed: elapsed()))
+                    interval = IntervalStatistics(start: monotonicSeconds())
+                }
+                if t.validationInterval > 0, state.step % t.validationInterval == 0 {
+                    if try validateAndCheckpoint(elapsed: elapsed()) { reason = .earlyStopping; break loop }
+                }
+            }
+            // End of an epoch (the position already points at the next one).
+            if state.step != lastCheckpointStep {
+                if try validateAndCheckpoint(elapsed: elapsed()) { reason = .earlyStopping; break loop }
+            }
+        }
+        // Stopping: make sure the final state is validated and saved.
+        if state.step != lastCheckpointStep {
+            _ = try validateAndCheckpoint(elapsed: elapsed())
+        }
+        reporter?.finish()
+        let finalReason = reason ?? .epochs
+        reporter?.message("training stopped at step \(state.step): \(finalReason.rawValue)")
+        let best = state.earlyStopping.best.map { validator != nil ? -$0 : $0 }
+        return TrainingOutcome(
+            reason: finalReason, steps: state.step, bestBLEU: validator != nil ? best : nil,
+            lastValidation: lastValidation)
+    }
+
+    /// Moves to the next batch; past the last one of an epoch, to the start of the next.
+    private func advancePosition(batchCount: Int) {
+        state.position.batch += 1
+        if state.position.batch >= batchCount {
+            state.position = BatchPosition(epoch: state.position.epoch + 1, batch: 0)
+        }
+    }
+
+    /// Validates (when there is validation data), updates the schedule and early stopping,
+    /// writes the best model when improved, then the last model and the resume state.
+    /// Returns whether early stopping says to stop.
+    private func validateAndCheckpoint(elapsed: Double) throws -> Bool {
+        var improved = validator == nil
+        if let validator, lastValidatedStep != state.step {
+            let result = validator.run(model)
+            lastValidation = result
+            lastValidatedStep = state.step
+            // The rate follows perplexity (smooth); the best model and early stopping follow BLEU.
+            schedule.recordValidation(result.perplexity)
+            improved = state.earlyStopping.record(-result.bleu)
+            state.schedule = schedule.state
+            let best = state.earlyStopping.best.map { -$0 } ?? 0
+            reporter?.message(
+                "validation at step \(state.step): perplexity \(String(format: "%.3f", result.perplexity)) BLEU \(String(format: "%.2f", result.bleu))"
+                    + (improved ? " (new best)" : " (best \(String(format: "%.2f", best)))")
+                    + " in \(formatDuration(result.seconds))")
+            try log?.write(
+                TrainingLogRecord(
+                    kind: .validation, epoch: max(1, state.position.epoch - (state.position.batch == 0 ? 1 : 0)),
+                    step: state.step, learningRate: schedule.learningRate(step: state.step + 1), elapsed: elapsed,
+                    validationPerplexity: result.perplexity, validationBLEU: result.bleu))
+        }
+        state.elapsedSeconds = elapsed
+        state.randomState = dropoutRandom.state
+        try checkpoint(best: improved)
+        lastCheckpointStep = state.step
+        return state.earlyStopping.shouldStop
+    }
+
+    /// Writes the model files and the resume state for the current step.
+    public func checkpoint(best: Bool) throws {
+        guard let paths else { return }
+        var metadata = [TrainingMetadataKey.config: try config.jsonString()]
+        metadata[TrainingMetadataKey.state] = try state.jsonString()
+        if best { try writeModel(model, pipeline: pipeline, metadata: metadata, to: paths.best) }
+        try writeModel(model, pipeline: pipeline, metadata: metadata, to: paths.last)
+        try ResumeFile.write(model: model, optimizer: optimizer, config: config, state: state, to: paths.resumeState)
+    }
+}
+
+/// Sums over the steps since the last log line, for the progress line and the log.
+struct IntervalStatistics {
+    var start: Double
+    var loss = 0.0
+    var nll = 0.0
+    var tokens = 0
+    var sourceTokens = 0
+
+    mutating func add(_ sums: CrossEntropySums, sourceTokens s: Int) {
+        loss += sums.loss
+        nll += sums.nll
+        tokens += sums.tokens
+        sourceTokens += s
+    }
+
+    func status(epoch: Int, step: Int, learningRate: Double, eta: Double?) -> TrainingStatus {
+        let n = Double(max(tokens, 1))
+        let seconds = max(monotonicSeconds() - start, 1e-9)
+        return TrainingStatus(
+            epoch: max(epoch, 1), step: step, loss: loss / n, perplexity: exp(nll / n),
+            tokensPerSecond: Double(tokens) / seconds, learningRate: learningRate, eta: eta)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import MTTensor
+import MTText
+
+/// What `mt-train` was asked to do, before any file is read.
+public struct TrainOptions: Sendable {
+    public var dataDirectory = ""
+    public var vocabularyDirectory: String?
+    /// `--save`: the best model; the other files go beside it (`CheckpointPaths`).
+    public var modelPath = ""
+    public var logPath: String?
+    public var configPath: String?
+    /// `key=value` settings applied in order after the configuration file.
+    public var overrides: [String] = []
+    public var resume = false
+    /// Live progress line; nil decides by whether stderr is a terminal.
+    public var interactive: Bool?
+
+    public init() {}
+
+    /// Defaults (or, resuming, the stored configuration), then the file, then the overrides.
+    public func configuration(resumeConfig: TrainingConfig?) throws -> TrainingConfig {
+        var config = resumeConfig ?? TrainingConfig()
+        if let configPath { config = try TrainingConfig.load(contentsOf: configPath) }
+        for o in overrides {
+            do {
+                try config.apply(overrides: [o])
+            } catch var e as ConfigError {
+                e.location = e.location ?? "--set \(o)"
+                throw e
+            }
+        }
+        return config
+    }
+}
+
+/// One `mt-train` invocation: configuration, data, model, training, checkpoints.
+public enum TrainingRun {
+    public static func run(_ options: TrainOptions, stopRequested: @escaping () -> Bool = { false }) throws -> TrainingOutcome {
+        let paths = CheckpointPaths(model: options.modelPath, log: options.logPath)
+        let directory = (options.modelPath as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard directory.isEmpty || (FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
+        else { throw TrainingError("no such directory for the model", at: options.modelPath) }
+
+        let stored = options.resume ? try ResumeFile.open(paths.resumeState).config : nil
+        let config = try options.configuration(resumeConfig: stored)
+        let t = config.training
+        BLASThreads.set(t.threads > 0 ? t.threads : ProcessInfo.processInfo.activeProcessorCount)
+
+        let data = try PreprocessedData(directory: options.dataDirectory, vocabularyDirectory: options.vocabularyDirectory)
+        let pipeline = try data.makePipeline()
+        let train = try data.loadTrain()
+        let validation = try ValidationSet.load(data, pipeline: pipeline)
+
+        let trainer = try Trainer(
+            config: config, sourceVocabularySize: data.sourceVocabulary.count,
+            targetVocabularySize: data.targetVocabulary.count, train: train, validation: validation,
+            pipeline: pipeline, paths: paths)
+        if options.resume { try trainer.resume(from: paths.resumeState) }
+        let reporter = options.interactive.map {
+            ProgressReporter(logInterval: t.logInterval, interactive: $0, output: StandardError.write)
+        } ?? ProgressReporter(logInterval: t.logInterval)
+        trainer.reporter = reporter
+        if validation == nil {
+            reporter.message("mt-train: warning: no validation data in \(options.dataDirectory): no BLEU, no early stopping; the model file is the latest")
+        }
+        trainer.log = try TrainingLog(path: paths.log, append: options.resume)
+        trainer.stopRequested = stopRequested
+        return try trainer.run()
+    }
+
+    /// The one-line text of an error, for `mt-train: error: <what> (<where>)`.
+    public static func describe(_ error: Error) -> String {
+        let text = "\(error)"
+        return String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? Substring(text))
+    }
+}
+
+/// Writes diagnostics to standard error (for the executable, which links nothing else).
+public func writeStandardError(_ text: String) { StandardError.write(text) }
