@@ -110,8 +110,6 @@ public final class Trainer {
         state = saved
         // The early-stopping patience in force is the current configuration's.
         state.earlyStopping.patience = config.training.earlyStoppingPatience
-        // Checkpoints follow a validation of the same step.
-        lastValidatedStep = validator == nil ? -1 : saved.step
         lastCheckpointStep = saved.step
     }
 
@@ -136,8 +134,9 @@ public final class Trainer {
                 reason = .epochs
                 break
             }
-            let batches = planner.batches(epoch: state.position.epoch)
-            while state.position.batch < batches.count {
+            let epoch = state.position.epoch
+            let batches = planner.batches(epoch: epoch)
+            while state.position.epoch == epoch, state.position.batch < batches.count {
                 if t.maxSteps > 0, state.step >= t.maxSteps { reason = .maxSteps; break loop }
                 if t.timeBudget > 0, elapsed() >= t.timeBudget { reason = .timeBudget; break loop }
                 if stopRequested() { reason = .interrupted; break loop }
@@ -189,21 +188,26 @@ public final class Trainer {
                 }
                 if t.validationInterval > 0, state.step % t.validationInterval == 0 {
                     if try validateAndCheckpoint(elapsed: elapsed()) { reason = .earlyStopping; break loop }
+                    interval = IntervalStatistics(start: monotonicSeconds())
                 }
             }
+            if state.position.epoch == epoch { state.position = BatchPosition(epoch: epoch + 1, batch: 0) }
             // End of an epoch (the position already points at the next one).
             if state.step != lastCheckpointStep {
                 if try validateAndCheckpoint(elapsed: elapsed()) { reason = .earlyStopping; break loop }
+                interval = IntervalStatistics(start: monotonicSeconds())
             }
         }
         // Stopping: make sure the final state is validated and saved.
         if state.step != lastCheckpointStep {
-            _ = try validateAndCheckpoint(elapsed: elapsed())
+            // An interruption is a pause: no validation, so the resumed run goes on exactly
+            // as if it had never stopped (a validation would feed the schedule).
+            _ = try validateAndCheckpoint(elapsed: elapsed(), validate: reason != .interrupted)
         }
         reporter?.finish()
         let finalReason = reason ?? .epochs
         reporter?.message("training stopped at step \(state.step): \(finalReason.rawValue)")
-        let best = state.earlyStopping.best.map { validator != nil ? -$0 : $0 }
+        let best = state.earlyStopping.best.map { -$0.rounded(toPlaces: 4) }
         return TrainingOutcome(
             reason: finalReason, steps: state.step, bestBLEU: validator != nil ? best : nil,
             lastValidation: lastValidation)
@@ -220,17 +224,17 @@ public final class Trainer {
     /// Validates (when there is validation data), updates the schedule and early stopping,
     /// writes the best model when improved, then the last model and the resume state.
     /// Returns whether early stopping says to stop.
-    private func validateAndCheckpoint(elapsed: Double) throws -> Bool {
+    private func validateAndCheckpoint(elapsed: Double, validate: Bool = true) throws -> Bool {
         var improved = validator == nil
-        if let validator, lastValidatedStep != state.step {
+        if let validator, validate, lastValidatedStep != state.step {
             let result = validator.run(model)
             lastValidation = result
             lastValidatedStep = state.step
             // The rate follows perplexity (smooth); the best model and early stopping follow BLEU.
             schedule.recordValidation(result.perplexity)
-            improved = state.earlyStopping.record(-result.bleu)
+            improved = state.earlyStopping.record(Self.earlyStoppingMetric(result))
             state.schedule = schedule.state
-            let best = state.earlyStopping.best.map { -$0 } ?? 0
+            let best = state.earlyStopping.best.map { -$0.rounded(toPlaces: 4) } ?? 0
             reporter?.message(
                 "validation at step \(state.step): perplexity \(String(format: "%.3f", result.perplexity)) BLEU \(String(format: "%.2f", result.bleu))"
                     + (improved ? " (new best)" : " (best \(String(format: "%.2f", best)))")
@@ -246,6 +250,12 @@ public final class Trainer {
         try checkpoint(best: improved)
         lastCheckpointStep = state.step
         return state.earlyStopping.shouldStop
+    }
+
+    /// Lower is better: −BLEU, with ties (e.g. 0 early on) broken by perplexity through a
+    /// term far below BLEU's resolution.
+    static func earlyStoppingMetric(_ r: ValidationResult) -> Double {
+        -r.bleu + 1e-7 * min(Foundation.log(max(r.perplexity, 1)), 100)
     }
 
     /// Writes the model files and the resume state for the current step.
@@ -280,5 +290,12 @@ struct IntervalStatistics {
         return TrainingStatus(
             epoch: max(epoch, 1), step: step, loss: loss / n, perplexity: exp(nll / n),
             tokensPerSecond: Double(tokens) / seconds, learningRate: learningRate, eta: eta)
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let f = pow(10, Double(places))
+        return (self * f).rounded() / f
     }
 }
