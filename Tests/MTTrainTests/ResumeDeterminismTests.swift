@@ -1,0 +1,113 @@
+import Foundation
+import MTModel
+import MTTensor
+import MTTrain
+import Testing
+
+/// A run stopped at a checkpoint and resumed by fresh objects (as a new process would)
+/// ends with exactly the parameters of a run never stopped.
+@Suite struct ResumeDeterminismTests {
+    static let train = TrainerFixture.pairs(240, seed: 31)
+    static let heldOut = TrainerFixture.pairs(30, seed: 32)
+
+    /// Dropout on (the generator state must be restored), Adam, plateau schedule (validation
+    /// feeds it), several epochs, validation every 5 steps.
+    static func config(maxSteps: Int) -> TrainingConfig {
+        var c = TrainerFixture.config(hidden: 12, dropout: 0.3)
+        c.model.encoderLayers = 2
+        c.model.decoderLayers = 2
+        c.training.batchTokens = 200
+        c.training.schedule = .plateau
+        c.training.decayPatience = 1
+        c.training.validationInterval = 5
+        c.training.epochs = 0
+        c.training.maxSteps = maxSteps
+        return c
+    }
+
+    static func trainer(_ config: TrainingConfig, dir: String) throws -> Trainer {
+        try Trainer(
+            config: config, sourceVocabularySize: 14, targetVocabularySize: 20, train: train,
+            validation: try TrainerFixture.validation(heldOut), paths: CheckpointPaths(model: dir + "/m.safetensors"))
+    }
+
+    @Test(arguments: [10, 15, 25])
+    func resumedRunEndsWithTheSameParameters(stopAt: Int) throws {
+        let total = 33  // several epochs of ~11 batches; ends between validations
+        let a = try TrainerFixture.scratch(), b = try TrainerFixture.scratch()
+        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+
+        let straight = try Self.trainer(Self.config(maxSteps: total), dir: a)
+        _ = try straight.run()
+        #expect(straight.state.step == total)
+
+        // Stopped at a checkpoint, then everything rebuilt from the files.
+        let first = try Self.trainer(Self.config(maxSteps: stopAt), dir: b)
+        _ = try first.run()
+        let resumed = try Self.trainer(Self.config(maxSteps: total), dir: b)
+        try resumed.resume(from: CheckpointPaths(model: b + "/m.safetensors").resumeState)
+        #expect(resumed.state.step == stopAt)
+        _ = try resumed.run()
+
+        #expect(resumed.state.step == total)
+        #expect(resumed.state.position == straight.state.position)
+        #expect(resumed.state.randomState == straight.state.randomState)
+        #expect(resumed.schedule.state == straight.schedule.state)
+        #expect(resumed.state.earlyStopping == straight.state.earlyStopping)
+        let p = TrainerFixture.bits(TrainerFixture.parameters(straight.model))
+        let q = TrainerFixture.bits(TrainerFixture.parameters(resumed.model))
+        #expect(p == q, "parameters differ after resuming at step \(stopAt)")
+        // The files agree too.
+        let fa = try SafeTensorsFile(contentsOf: a + "/m.last.safetensors")
+        let fb = try SafeTensorsFile(contentsOf: b + "/m.last.safetensors")
+        for name in fa.names {
+            let x: Tensor<Float> = try fa.tensor(name), y: Tensor<Float> = try fb.tensor(name)
+            #expect(
+                Array(UnsafeBufferPointer(start: x.data, count: x.count)).map(\.bitPattern)
+                    == Array(UnsafeBufferPointer(start: y.data, count: y.count)).map(\.bitPattern), "\(name)")
+        }
+    }
+
+    /// An interruption (SIGINT) checkpoints without validating, so resuming from it also
+    /// reproduces the uninterrupted run.
+    @Test func interruptedRunResumesExactly() throws {
+        let total = 23
+        let a = try TrainerFixture.scratch(), b = try TrainerFixture.scratch()
+        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+        let straight = try Self.trainer(Self.config(maxSteps: total), dir: a)
+        _ = try straight.run()
+
+        let first = try Self.trainer(Self.config(maxSteps: total), dir: b)
+        first.stopRequested = { first.state.step == 12 }
+        let outcome = try first.run()
+        #expect(outcome.reason == .interrupted)
+        let resumed = try Self.trainer(Self.config(maxSteps: total), dir: b)
+        try resumed.resume(from: CheckpointPaths(model: b + "/m.safetensors").resumeState)
+        _ = try resumed.run()
+        #expect(
+            TrainerFixture.bits(TrainerFixture.parameters(straight.model))
+                == TrainerFixture.bits(TrainerFixture.parameters(resumed.model)))
+    }
+
+    @Test func resumingWithADifferentModelConfigurationIsAnError() throws {
+        let dir = try TrainerFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try Self.trainer(Self.config(maxSteps: 5), dir: dir).run()
+        var other = Self.config(maxSteps: 10)
+        other.model.hiddenSize = 16
+        let t = try Self.trainer(other, dir: dir)
+        do {
+            try t.resume(from: CheckpointPaths(model: dir + "/m.safetensors").resumeState)
+            Issue.record("resume accepted a different model")
+        } catch let e as TrainingError {
+            #expect(e.what.contains("model.hidden_size is 16, the resume state has 12"), "\(e)")
+        }
+    }
+
+    @Test func resumingWithoutAStateFileIsAnError() throws {
+        let dir = try TrainerFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let t = try Self.trainer(Self.config(maxSteps: 5), dir: dir)
+        #expect(throws: TrainingError.self) { try t.resume(from: dir + "/m.last.optimizer.safetensors") }
+    }
+}
