@@ -130,6 +130,8 @@ public final class Trainer {
                 + (state.step > 0 ? ", resuming at step \(state.step), epoch \(state.position.epoch)" : ""))
 
         loop: while true {
+            // A resumed run that had already stopped early stays stopped.
+            if state.earlyStopping.shouldStop { reason = .earlyStopping; break }
             if t.epochs > 0, state.position.epoch > t.epochs {
                 reason = .epochs
                 break
