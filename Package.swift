@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "MTTrainTests", dependencies: ["MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["MTText", "MTTensor", "MTModel", "MTDecode"]),
     ],
     swiftLanguageModes: [.v5]
 )
