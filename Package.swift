@@ -97,7 +97,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mt-bench",
-            dependencies: ["MTTensor", "MTModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTTensor", "MTModel", "MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
 
