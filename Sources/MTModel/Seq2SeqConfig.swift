@@ -60,6 +60,34 @@ public struct Seq2SeqConfig: Equatable, Sendable {
     }
 }
 
+// The configuration travels inside model files as JSON (snake_case keys), so a model
+// file is self-describing. Decoding is strict: every key must be present.
+
+extension RecurrentCellType: Codable {}
+extension AttentionScore: Codable {}
+extension DecoderInitialState: Codable {}
+
+extension Seq2SeqConfig: Codable {
+    enum CodingKeys: String, CodingKey {
+        case sourceVocabularySize = "source_vocabulary_size"
+        case targetVocabularySize = "target_vocabulary_size"
+        case embeddingSize = "embedding_size"
+        case hiddenSize = "hidden_size"
+        case encoderLayers = "encoder_layers"
+        case decoderLayers = "decoder_layers"
+        case bidirectional
+        case cell
+        case attention
+        case inputFeeding = "input_feeding"
+        case decoderInit = "decoder_init"
+        case learnedInitUniform = "learned_init_uniform"
+        case paramInit = "param_init"
+        case dropout
+        case tieTargetEmbeddings = "tie_target_embeddings"
+        case labelSmoothing = "label_smoothing"
+    }
+}
+
 /// One padded, time-major batch as the model reads it (MTTrain's `Batch` maps onto it).
 ///
 /// With S source steps, T target steps and B sentences: `source` [S, B], `targetInput`

@@ -1,0 +1,101 @@
+import Foundation
+import MTModel
+import MTTensor
+import MTText
+
+/// A model and the text pipeline it was trained with, as read from a model file.
+public struct LoadedModel {
+    public let model: Seq2Seq<Float>
+    public let pipeline: TextPipeline
+    public let metadata: [String: String]
+}
+
+/// A model is one safetensors file: the parameters as F32 tensors, and in `__metadata__`
+/// the model configuration, the whole text pipeline (settings, BPE codes, vocabularies)
+/// and whatever the trainer adds. It is all that translation needs.
+public enum ModelFile {
+    public static let formatKey = "format"
+    public static let format = "swiftnmt-model/1"
+    public static let configKey = "model.config"
+
+    /// Writes atomically: a crash leaves either the old file or the new one.
+    public static func save(
+        _ model: Seq2Seq<Float>, pipeline: TextPipeline, extraMetadata: [String: String] = [:], to path: String
+    ) throws {
+        var metadata = extraMetadata
+        for (k, v) in pipeline.metadata { metadata[k] = v }
+        metadata[formatKey] = format
+        metadata[configKey] = try configJSON(model.config)
+        try model.store.save(to: path, metadata: metadata)
+    }
+
+    public static func load(_ path: String) throws -> LoadedModel {
+        let file: SafeTensorsFile
+        do {
+            file = try SafeTensorsFile(contentsOf: path)
+        } catch let e as SafeTensorsError {
+            throw ModelFileError("not a model file: \(e.message)", path: path)
+        } catch let e as FileError {
+            throw ModelFileError("cannot read model file: \(e.message)", path: path)
+        } catch {
+            throw ModelFileError("cannot read model file: \(error)", path: path)
+        }
+        let metadata = file.metadata
+        guard let tag = metadata[formatKey] else {
+            throw ModelFileError("not a model file: no '\(formatKey)' in its metadata", path: path)
+        }
+        guard tag == format else {
+            throw ModelFileError("unsupported model format '\(tag)' (this version reads '\(format)')", path: path)
+        }
+        guard let json = metadata[configKey] else {
+            throw ModelFileError("model file without '\(configKey)'", path: path)
+        }
+        let config: Seq2SeqConfig
+        do {
+            config = try JSONDecoder().decode(Seq2SeqConfig.self, from: Data(json.utf8))
+        } catch {
+            throw ModelFileError("invalid model configuration in the file: \(error)", path: path)
+        }
+        if let problem = config.problem {
+            throw ModelFileError("invalid model configuration in the file: \(problem)", path: path)
+        }
+        let pipeline: TextPipeline
+        do {
+            pipeline = try TextPipeline(metadata: metadata, location: path)
+        } catch {
+            throw ModelFileError("invalid text pipeline in the file: \(error)", path: path)
+        }
+        let (src, tgt) = (pipeline.sourceVocabulary.count, pipeline.targetVocabulary.count)
+        guard src == config.sourceVocabularySize, tgt == config.targetVocabularySize else {
+            throw ModelFileError(
+                "vocabularies of \(src)/\(tgt) tokens do not match the model's "
+                    + "\(config.sourceVocabularySize)/\(config.targetVocabularySize)", path: path)
+        }
+        let model = Seq2Seq<Float>(config, rng: SeededRandom(seed: 0))
+        do {
+            try model.store.load(from: file)
+        } catch let e as CheckpointMismatch {
+            throw ModelFileError("mismatched checkpoint: \(e.message)", path: path)
+        }
+        return LoadedModel(model: model, pipeline: pipeline, metadata: metadata)
+    }
+
+    static func configJSON(_ config: Seq2SeqConfig) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(config), as: UTF8.self)
+    }
+}
+
+/// A model file that cannot be used; prints as `<what> (<path>)`.
+public struct ModelFileError: Error, CustomStringConvertible {
+    public let message: String
+    public let path: String
+
+    public init(_ message: String, path: String) {
+        self.message = message
+        self.path = path
+    }
+
+    public var description: String { "\(message) (\(path))" }
+}
