@@ -47,7 +47,7 @@ func writeModel(
     _ model: Seq2Seq<Float>, pipeline: TextPipeline?, metadata: [String: String], to path: String
 ) throws {
     if let pipeline {
-        try model.store.save(to: path, metadata: metadata.merging(pipeline.metadata) { a, _ in a })
+        try ModelFile.save(model, pipeline: pipeline, extraMetadata: metadata, to: path)
     } else {
         try model.store.save(to: path, metadata: metadata)
     }

@@ -119,6 +119,12 @@ import Glibc
         #expect(r.stderr.contains("step 10 loss"), "\(r.stderr)")
         let log = try String(contentsOfFile: dir + "/m.log.tsv", encoding: .utf8)
         #expect(log.hasPrefix("kind\tepoch\tstep"))
+        // Both model files are complete models for mt-translate.
+        let translate = Self.buildDirectory.appendingPathComponent("mt-translate").path
+        for model in ["m.safetensors", "m.last.safetensors"] {
+            let t = try Self.run(translate, ["--model", model, "--input", "va.de", "--beam-size", "1"], in: dir)
+            #expect(t.status == 0, "\(model): \(t.stderr)")
+        }
         #expect(log.split(separator: "\n").filter { $0.hasPrefix("validation\t") }.count == 2)
     }
 
