@@ -18,6 +18,11 @@ public struct TrainingOutcome: Equatable, Sendable {
     public var steps: Int
     public var bestBLEU: Double?
     public var lastValidation: ValidationResult?
+    /// This run's (not earlier runs') updates: real target and source tokens, and the
+    /// seconds spent in them (validation and checkpoints not counted).
+    public var targetTokens = 0
+    public var sourceTokens = 0
+    public var stepSeconds = 0.0
 }
 
 /// The training loop: token-count batches in a seeded order, teacher forcing, global
@@ -55,6 +60,7 @@ public final class Trainer {
     private var lastCheckpointStep = -1
     private var lastValidation: ValidationResult?
     private var attempts = 0
+    private var totals = (target: 0, source: 0, seconds: 0.0)
 
     /// A fresh run: the model initialised from the seed.
     public init(
@@ -143,6 +149,7 @@ public final class Trainer {
                 if t.timeBudget > 0, elapsed() >= t.timeBudget { reason = .timeBudget; break loop }
                 if stopRequested() { reason = .interrupted; break loop }
 
+                let stepStart = monotonicSeconds()
                 let batch = Batch(corpus: train, indices: batches[state.position.batch])
                 model.store.zeroGradients()
                 let sums = model.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
@@ -171,6 +178,9 @@ public final class Trainer {
                 let lr = schedule.learningRate(step: state.step)
                 optimizer.step(learningRate: lr)
                 interval.add(sums, sourceTokens: batch.sourceTokenCount)
+                totals.target += sums.tokens
+                totals.source += batch.sourceTokenCount
+                totals.seconds += monotonicSeconds() - stepStart
 
                 let status = interval.status(
                     epoch: state.position.epoch - (state.position.batch == 0 ? 1 : 0), step: state.step,
@@ -209,10 +219,18 @@ public final class Trainer {
         reporter?.finish()
         let finalReason = reason ?? .epochs
         reporter?.message("training stopped at step \(state.step): \(finalReason.rawValue)")
+        if totals.seconds > 0 {
+            let s = totals.seconds
+            reporter?.message(
+                "throughput: \(totals.target) target tokens in \(String(format: "%.1f", s)) s of updates: "
+                    + "\(String(format: "%.0f", Double(totals.target) / s)) target tok/s, "
+                    + "\(String(format: "%.0f", Double(totals.target + totals.source) / s)) source+target tok/s")
+        }
         let best = state.earlyStopping.best.map { -$0.rounded(toPlaces: 4) }
         return TrainingOutcome(
             reason: finalReason, steps: state.step, bestBLEU: validator != nil ? best : nil,
-            lastValidation: lastValidation)
+            lastValidation: lastValidation, targetTokens: totals.target, sourceTokens: totals.source,
+            stepSeconds: totals.seconds)
     }
 
     /// Moves to the next batch; past the last one of an epoch, to the start of the next.

@@ -112,8 +112,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var validationInterval = 0
     public var earlyStoppingPatience = 4
     public var seed: UInt64 = 1
-    /// BLAS threads; 0 = one per core.
-    public var threads = 2
+    public var threads = 0
     public var logInterval = 50
     public var maxNanSteps = 5
 

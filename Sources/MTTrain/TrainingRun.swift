@@ -18,10 +18,21 @@ public struct TrainOptions: Sendable {
 
     public init() {}
 
+    /// BLAS threads of a new run whose configuration file does not say (rather than one per core).
+    public static let defaultThreads = 2
+
     /// Defaults (or, resuming, the stored configuration), then the file, then the overrides.
     public func configuration(resumeConfig: TrainingConfig?) throws -> TrainingConfig {
         var config = resumeConfig ?? TrainingConfig()
-        if let configPath { config = try TrainingConfig.load(contentsOf: configPath) }
+        if resumeConfig == nil { config.training.threads = TrainOptions.defaultThreads }
+        if let configPath {
+            config = try TrainingConfig.load(contentsOf: configPath)
+            let text = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
+            let setsThreads = text.split(separator: "\n").contains {
+                $0.trimmingCharacters(in: .whitespaces).hasPrefix("threads:")
+            }
+            if !setsThreads { config.training.threads = TrainOptions.defaultThreads }
+        }
         for o in overrides {
             do {
                 try config.apply(overrides: [o])
@@ -67,7 +78,20 @@ public enum TrainingRun {
         }
         trainer.log = try TrainingLog(path: paths.log, append: options.resume)
         trainer.stopRequested = stopRequested
-        return try trainer.run()
+        let outcome = try trainer.run()
+        if let peak = peakMemoryKilobytes() {
+            reporter.message("peak memory (VmHWM): \(peak / 1024) MiB")
+        }
+        return outcome
+    }
+
+    /// The process's peak resident set size from /proc/self/status (Linux), in KiB.
+    public static func peakMemoryKilobytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst(6).split(separator: " ").first ?? "")
+        }
+        return nil
     }
 
     /// The one-line text of an error, for `mt-train: error: <what> (<where>)`.

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Training speed on Multi30k de→en with the benchmark model: embedding 256, hidden 512,
+# 2-layer bidirectional LSTM encoder (256 per direction), 2-layer LSTM decoder, general
+# attention, input feeding, dropout 0.3, batches of 64 sentences, Adam.
+#
+# Prints target tokens/s (and source+target) over the update steps, peak memory (VmHWM
+# of mt-train at the end) and the share of CPU samples in OpenBLAS sgemm (perf record
+# over the whole run, all threads; symbols containing "sgemm": kernels, packing copies
+# and beta scaling). Without perf, the share is left out.
+#
+# Usage: scripts/bench-train.sh [STEPS] [THREADS]      (defaults 200 and 2)
+# Environment: MULTI30K (corpus directory), BPE_MERGES (default 10000, joint).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STEPS=${1:-200}
+THREADS=${2:-2}
+CORPUS=${MULTI30K:-../shared/corpora/multi30k}
+MERGES=${BPE_MERGES:-10000}
+swift build -c release --product mt-preprocess >/dev/null
+swift build -c release --product mt-train >/dev/null
+BIN=.build/release
+
+# The preprocessed corpus is cached under .build; no validation data, so the run is
+# updates only (no validation pass at the end).
+DATA=.build/bench-train/multi30k-de-en-bpe$MERGES
+if [ ! -f "$DATA/train.bin" ]; then
+    rm -rf "$DATA"
+    mkdir -p "$DATA"
+    "$BIN/mt-preprocess" --train-src "$CORPUS/train.de" --train-tgt "$CORPUS/train.en" \
+        --out "$DATA" --vocab-dir "$DATA/vocab" --bpe-merges "$MERGES" --joint-bpe
+fi
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+ARGS=(--data "$DATA" --save "$WORK/bench.safetensors" --max-steps "$STEPS" --threads "$THREADS" --epochs 0
+    --set model.embedding_size=256 --set model.hidden_size=512 --set model.encoder_layers=2
+    --set model.decoder_layers=2 --set model.bidirectional_encoder=true --set model.cell=lstm
+    --set model.attention=general --set model.input_feeding=true --set model.dropout=0.3
+    --set training.max_batch_sentences=64 --set training.batch_tokens=1000000 --log-interval 50)
+
+echo "bench-train: $STEPS steps, $THREADS BLAS threads, BPE $MERGES joint, $(nproc) cores"
+if command -v perf >/dev/null && perf record -q -o "$WORK/probe.data" -- true 2>/dev/null; then
+    perf record -q -F 499 -o "$WORK/perf.data" -- "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch "
+    SHARE=$(perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
+        awk '/^ +[0-9.]+%/ { total += $1; if ($0 ~ /sgemm/) s += $1 } END { if (total > 0) printf "%.1f", 100 * s / total }')
+    echo "sgemm share of CPU samples: ${SHARE}% (perf record, all threads)"
+else
+    "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch "
+    echo "sgemm share: perf not available"
+fi
