@@ -14,7 +14,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=${1:-200}
 THREADS=${2:-2}
-CORPUS=${MULTI30K:-../shared/corpora/multi30k}
+CORPUS=${MULTI30K:-}
+if [ -z "$CORPUS" ]; then
+    # The shared corpora sit beside the checkout (or beside its worktree directory).
+    for c in ../shared/corpora/multi30k ../../shared/corpora/multi30k; do
+        if [ -f "$c/train.de" ]; then CORPUS=$c; break; fi
+    done
+fi
+[ -n "$CORPUS" ] || { echo "bench-train: no Multi30k corpus; set MULTI30K" >&2; exit 1; }
 MERGES=${BPE_MERGES:-10000}
 swift build -c release --product mt-preprocess >/dev/null
 swift build -c release --product mt-train >/dev/null
