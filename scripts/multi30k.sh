@@ -94,13 +94,12 @@ if [ -f "$data/.done" ] && [ "$(cat "$data/.done")" = "$corpus $src $tgt $merges
   say "Preprocessed data is up to date ($data)"
 else
   say "Preprocessing: joint BPE with $merges merges"
-  rm -rf "$data.tmp"
+  rm -rf "$data"
   "$bin/mt-preprocess" prepare \
     --train-src "$corpus/train.$src" --train-tgt "$corpus/train.$tgt" \
     --valid-src "$corpus/val.$src" --valid-tgt "$corpus/val.$tgt" \
-    --out "$data.tmp" --vocab-dir "$data.tmp/vocab" \
+    --out "$data" --vocab-dir "$data/vocab" \
     --src-lang "$src" --tgt-lang "$tgt" --bpe-merges "$merges" --joint-bpe
-  rm -rf "$data" && mv "$data.tmp" "$data"
   echo "$corpus $src $tgt $merges" > "$data/.done"
 fi
 
@@ -109,7 +108,7 @@ model="$work/model.safetensors"
 threads_args=()
 [ -n "$threads" ] && threads_args=(--threads "$threads")
 if [ "$train" = 1 ]; then
-  train_args=(--data "$data" --vocab-dir "$data/vocab" --save "$model"
+  train_args=(--data "$data" --save "$model"
               --config "$root/scripts/configs/multi30k.yaml" --time-budget "$budget")
   if [ "$resume" = 1 ]; then
     say "Resuming training (time budget $budget)"

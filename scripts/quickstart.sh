@@ -98,15 +98,12 @@ data="$work/data"
 say "Preprocessing the sample corpus ($corpus, English -> German)"
 # The sample corpus has a few hundred word forms per side, all seen in training:
 # whole words work best, so no BPE merges.
-rm -rf "$data.tmp"
+rm -rf "$data"
 "$bin/mt-preprocess" prepare \
   --train-src "$corpus/train.en" --train-tgt "$corpus/train.de" \
   --valid-src "$corpus/valid.en" --valid-tgt "$corpus/valid.de" \
-  --out "$data.tmp" --vocab-dir "$data.tmp/vocab" \
+  --out "$data" --vocab-dir "$data/vocab" \
   --src-lang en --tgt-lang de --bpe-merges 0
-rm -rf "$data" && mv "$data.tmp" "$data"
-# The vocabulary directory is recorded in the data; point to the moved one.
-vocab_args=(--vocab-dir "$data/vocab")
 
 # ---------------------------------------------------------------- 4. train
 model="$work/model.safetensors"
@@ -119,7 +116,7 @@ else
   # A fresh start: remove the previous model, its companions and its log.
   rm -f "$work"/model.*
   train_start=$(date +%s)
-  "$bin/mt-train" --data "$data" "${vocab_args[@]}" --save "$model" \
+  "$bin/mt-train" --data "$data" --save "$model" \
     --config "$root/scripts/configs/sample.yaml" "${threads_args[@]}" "${sets[@]}"
   echo "training took $(( $(date +%s) - train_start )) s" >&2
 fi
