@@ -97,7 +97,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mt-bench",
-            dependencies: ["MTTensor", "MTModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTTensor", "MTModel", "MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
 
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "MTTrainTests", dependencies: ["MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["MTText", "MTTensor", "MTModel", "MTDecode"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -58,17 +58,21 @@ public final class GreedyDecoder<T: Real> {
         var tokens = [[Int32]](repeating: [], count: b)
         var weights = [[[T]]](repeating: [], count: keepAttention ? b : 0)
         var remaining = b
+        var best = [Int32](repeating: 0, count: b)
         for t in 0..<steps where remaining > 0 {
             input.withUnsafeBufferPointer { model.embedTargetStep(t, ids: $0.baseAddress!) }
             let h = model.decodeStep(t)
             let logProbabilities = model.generator.logProbabilities(h, rows: b)
             let attention = model.attention.attentionWeights(t)
+            best.withUnsafeMutableBufferPointer {
+                T.argmaxRows(logProbabilities.data, rows: b, cols: v, ld: v, $0.baseAddress!)
+            }
             for r in 0..<b {
                 guard !done[r] else {
                     input[r] = SpecialIds.pad
                     continue
                 }
-                let best = Int32(RowArgmax.argmax(logProbabilities.data + r * v, count: v))
+                let best = best[r]
                 if keepAttention {
                     weights[r].append(Array(UnsafeBufferPointer(start: attention + r * s, count: Int(lengths[r]))))
                 }

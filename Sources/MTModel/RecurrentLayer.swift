@@ -62,6 +62,9 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     let dc = Tensor<T>([0])
     /// [T, B, I]: the step API's inputs, kept for the batched weight gradient.
     let stepInputs = Tensor<T>([0])
+    /// [B, H]: the gathered state while `selectBatch` re-lays out the workspaces.
+    let selectedH = Tensor<T>([0])
+    let selectedC = Tensor<T>([0])
 
     var lengths: [Int32] = []
     var steps = 0
@@ -206,6 +209,32 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         stepsRun = t + 1
         T.copy(hStates.slice(t + 1), finalH.data, batch * hiddenSize)
         if hasCellState { T.copy(cStates.slice(t + 1), finalCStorage.data, batch * hiddenSize) }
+    }
+
+    /// Decoding (beam search): continues the stepwise pass from the state after the last
+    /// step run, with new row i taking old row `rows[i]`'s state (rows may repeat, be left
+    /// out or change order). The step count restarts at 0 with the same capacity, so a
+    /// decoder that reorders after every step can run with a capacity of one step and keep
+    /// no per-step caches; earlier steps' outputs and caches are gone (no backward).
+    public func selectBatch(_ rows: [Int]) {
+        precondition(!reverse, "the step API runs forward in time")
+        let h = hiddenSize, slot = stepsRun
+        selectedH.resize([rows.count, h])
+        if hasCellState { selectedC.resize([rows.count, h]) }
+        let hSource = hStates.slice(slot), cSource = hasCellState ? cStates.slice(slot) : hSource
+        for (i, r) in rows.enumerated() {
+            precondition(r >= 0 && r < batch, "batch row \(r) outside 0..<\(batch)")
+            T.copy(hSource + r * h, selectedH.data + i * h, h)
+            if hasCellState { T.copy(cSource + r * h, selectedC.data + i * h, h) }
+        }
+        prepare(steps: steps, batch: rows.count, lengths: nil, outputStride: h)
+        stepInputs.resize([steps, rows.count, inputSize])
+        input = UnsafePointer(stepInputs.data)
+        inputTensor = nil
+        stepsRun = 0
+        setInitialState(slot: 0, h0: selectedH.data, c0: hasCellState ? selectedC.data : nil)
+        T.copy(selectedH.data, finalH.data, rows.count * h)
+        if hasCellState { T.copy(selectedC.data, finalCStorage.data, rows.count * h) }
     }
 
     /// Starts the stepwise backward with the gradients of the state after the last step

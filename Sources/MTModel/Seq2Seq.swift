@@ -41,7 +41,9 @@ public final class Seq2Seq<T: Real> {
     private let sourceEmbedded = Tensor<T>([0])      // [S, B, E] after dropout
     private let targetEmbedded = Tensor<T>([0])      // [T, B, E] after dropout
     private let feedInput = Tensor<T>([0])           // [B, E + H]: layer 0 input with input feeding
-    private let zeroFeed = Tensor<T>([0])            // [B, H]: h̃_0
+    private let zeroFeed = Tensor<T>([0])            // [B, H]: h̃ before step 0 (zeros, or carried by selectDecoderBatch)
+    private let feedScratch = Tensor<T>([0])         // [B, H]: gathered h̃ in selectDecoderBatch
+    private var lastDecodedStep = -1
     private let layerInput = Tensor<T>([0])          // [B, H]: a dropped-out lower layer output
     private let decoderMasks: [Tensor<T>]            // per layer l ≥ 1: [T, B, H]
     private var decoderDropoutActive = false
@@ -133,6 +135,7 @@ public final class Seq2Seq<T: Real> {
     ) {
         let b = batchSize, h = config.hiddenSize, e = config.embeddingSize
         decoderSteps = steps
+        lastDecodedStep = -1
         attention.prepare(memory: encoder.output, sourceLengths: sourceLengths, steps: steps)
         let h0 = bridge.initialH, c0 = bridge.initialC
         for (l, layer) in decoderLayers.enumerated() {
@@ -168,6 +171,7 @@ public final class Seq2Seq<T: Real> {
     public func decodeStep(_ t: Int) -> UnsafeMutablePointer<T> {
         let b = batchSize, h = config.hiddenSize, e = config.embeddingSize
         let embedded = targetEmbedded.slice(t)
+        lastDecodedStep = t
         if config.inputFeeding {
             let previous = t > 0 ? attention.output.slice(t - 1) : zeroFeed.data
             let width = e + h
@@ -189,6 +193,34 @@ public final class Seq2Seq<T: Real> {
             }
         }
         return attention.step(t, query: decoderLayers[decoderLayers.count - 1].output.slice(t))
+    }
+
+    /// Decoding only (beam search): continues with new row i taking old row `rows[i]`'s
+    /// decoder states and, with input feeding, its last attentional output. Step numbers
+    /// restart at 0 with the same capacity, so `beginDecoding(steps: 1, …)` followed by one
+    /// step and one selection per output token keeps no per-step caches at all.
+    /// `sameSources`: row i already attends to the source of old row rows[i] (a reorder within
+    /// each sentence's beam), so the attention memory need not be re-indexed.
+    public func selectDecoderBatch(_ rows: [Int], sameSources: Bool) {
+        let h = config.hiddenSize, e = config.embeddingSize, n = rows.count
+        if config.inputFeeding {
+            let previous = lastDecodedStep >= 0 ? attention.output.slice(lastDecodedStep) : zeroFeed.data
+            feedScratch.resize([n, h])
+            for (i, r) in rows.enumerated() {
+                precondition(r >= 0 && r < batchSize, "batch row \(r) outside 0..<\(batchSize)")
+                T.copy(previous + r * h, feedScratch.data + i * h, h)
+            }
+            zeroFeed.copy(from: feedScratch)
+            feedInput.resize([n, e + h])
+        }
+        for layer in decoderLayers { layer.selectBatch(rows) }
+        // Attention step slots are rewritten from 0; only the memory rows may need moving.
+        if !(sameSources && n == batchSize) { attention.selectBatch(rows) }
+        batchSize = n
+        sourceLengths = attention.lengths
+        lastDecodedStep = -1
+        targetEmbedded.resize([decoderSteps, n, e])
+        layerInput.resize([n, h])
     }
 
     // MARK: teacher forcing

@@ -172,5 +172,18 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     /// One plain SGD step in place: w −= lr · (g + l2·w).
     static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lr: Self, l2: Self)
 
+    // MARK: search kernels (KernelsSearch.swift)
+    /// out[r] = index of the largest of row r's first `cols` entries (the first one on ties;
+    /// NaN never wins). Rows have stride `ld`.
+    static func argmaxRows(
+        _ x: UnsafePointer<Self>, rows: Int, cols: Int, ld: Int, _ out: UnsafeMutablePointer<Int32>)
+    /// The k largest entries of each row of x [rows, cols], best first (lower index first on
+    /// ties; NaN never chosen): indices[r·k + j] and values[r·k + j] (as Double). k ≤ cols.
+    static func topKRows(
+        _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
+        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>)
+    /// y[i] = Double(x[i]).
+    static func toDouble(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Double>, _ n: Int)
+
     // (end of requirements)
 }

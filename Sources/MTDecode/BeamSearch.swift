@@ -1,0 +1,255 @@
+import MTModel
+import MTTensor
+
+/// Batched beam search over the model's own step code.
+///
+/// A batch of sentences is encoded once; the live hypotheses of all its sentences are the
+/// rows of the decoder batch (one row per sentence at the first step, then up to K), so
+/// each step is one GEMM per layer and one generator GEMM over all rows. Each step:
+/// log-probabilities of every row, its K best tokens (`topKRows` kernel), and per sentence
+/// the K best of those candidates by cumulative log-probability. A candidate ending in
+/// `</s>` among the K best is finished and kept aside; the K best others live on. At the
+/// length limit every candidate among the K best is finished as it stands.
+///
+/// Finished hypotheses are ranked by score = Σ log p / lp(n), lp(n) = ((5 + n)/6)^α with n
+/// the scored steps (tokens, plus `</s>` when produced). A sentence is done when it holds K
+/// finished hypotheses and no live one can beat the K-th: a live score only falls with
+/// more tokens, and lp grows at most to lp(limit), so bestLive / lp(limit) bounds it.
+/// Done sentences leave the decoder batch (their rows are dropped).
+///
+/// Decoding keeps no training caches: the decoder runs with a capacity of one step and
+/// `selectDecoderBatch` carries the states (reordered) from one step to the next.
+/// With K = 1 this is greedy search, token for token.
+public final class BeamSearch<T: Real> {
+    public let model: Seq2Seq<T>
+    public let options: BeamSearchOptions
+
+    // Reused buffers.
+    private var inputIds: [Int32] = []
+    private var topIndices: [Int32] = []
+    private var topValues: [Double] = []
+    private var attentionArgmax: [Int32] = []
+    private var rowBuffer: [Double] = []
+
+    // The search tree of the current batch: one node per live hypothesis ever made.
+    private var nodeToken: [Int32] = []
+    private var nodeParent: [Int32] = []
+    private var nodeSource: [Int32] = []
+    private var nodeAttention: [Int] = []     // offset into attentionPool, or -1
+    private var attentionPool: [Double] = []
+
+    public init(model: Seq2Seq<T>, options: BeamSearchOptions) {
+        if let problem = options.problem { preconditionFailure("BeamSearchOptions: \(problem)") }
+        self.model = model
+        self.options = options
+    }
+
+    private struct Candidate {
+        var score: Double
+        var row: Int
+        var token: Int32
+        var order: Int
+    }
+
+    private struct Sentence {
+        var index: Int               // position in the batch given
+        var sourceLength: Int
+        var limit: Int
+        var rows: Range<Int>         // its rows in the current decoder batch
+        var nodes: [Int32]           // node of each row (-1: the start)
+        var scores: [Double]         // cumulative log-prob of each row
+        var finished: [Hypothesis] = []
+    }
+
+    /// n-best lists (best first, `options.nBest` long) for source id sequences without
+    /// `<s>`/`</s>`, in the order given. An empty source gives one empty hypothesis.
+    public func search(_ sources: [[Int32]]) -> [[Hypothesis]] {
+        var results = [[Hypothesis]](repeating: [Hypothesis.empty], count: sources.count)
+        let used = sources.indices.filter { !sources[$0].isEmpty }
+        guard !used.isEmpty else { return results }
+        let b = used.count, s = used.map { sources[$0].count }.max()!
+        var source = [Int32](repeating: SpecialIds.pad, count: s * b)
+        for (col, i) in used.enumerated() {
+            for (step, id) in sources[i].enumerated() { source[step * b + col] = id }
+        }
+        let lengths = used.map { Int32(sources[$0].count) }
+        model.encode(source: source, sourceLengths: lengths, training: false)
+        model.beginDecoding(steps: 1, targetLengths: nil, training: false)
+
+        let v = model.config.targetVocabularySize
+        let k = Swift.min(options.beamSize, v)
+        nodeToken.removeAll(keepingCapacity: true)
+        nodeParent.removeAll(keepingCapacity: true)
+        nodeSource.removeAll(keepingCapacity: true)
+        nodeAttention.removeAll(keepingCapacity: true)
+        attentionPool.removeAll(keepingCapacity: true)
+
+        var active: [Sentence] = used.enumerated().map { col, i in
+            Sentence(index: i, sourceLength: sources[i].count,
+                     limit: options.maxLength(sourceLength: sources[i].count),
+                     rows: col..<(col + 1), nodes: [-1], scores: [0])
+        }
+        var rowCount = b
+        var rowSentence = Array(0..<b)
+        var candidates: [Candidate] = []
+        var step = 0
+        while !active.isEmpty {
+            // Inputs: <s> first, then each row's last token.
+            inputIds.removeAll(keepingCapacity: true)
+            for sentence in active {
+                for node in sentence.nodes { inputIds.append(node < 0 ? SpecialIds.bos : nodeToken[Int(node)]) }
+            }
+            inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
+            let hidden = model.decodeStep(0)
+            let logProbabilities = model.generator.logProbabilities(hidden, rows: rowCount)
+            if topIndices.count < rowCount * k {
+                topIndices = [Int32](repeating: 0, count: rowCount * k)
+                topValues = [Double](repeating: 0, count: rowCount * k)
+            }
+            topIndices.withUnsafeMutableBufferPointer { idx in
+                topValues.withUnsafeMutableBufferPointer { val in
+                    T.topKRows(logProbabilities.data, rows: rowCount, cols: v, k: k,
+                               indices: idx.baseAddress!, values: val.baseAddress!)
+                }
+            }
+            let weights = model.attention.attentionWeights(0)
+            let ld = model.attention.sourceLength
+            if options.keepAlignment {
+                if attentionArgmax.count < rowCount { attentionArgmax = [Int32](repeating: 0, count: rowCount) }
+                attentionArgmax.withUnsafeMutableBufferPointer {
+                    T.argmaxRows(weights, rows: rowCount, cols: ld, ld: ld, $0.baseAddress!)
+                }
+            }
+
+            var selectedRows: [Int] = []
+            var nextActive: [Sentence] = []
+            var nextRowSentence: [Int] = []
+            for var sentence in active {
+                candidates.removeAll(keepingCapacity: true)
+                for (j, r) in sentence.rows.enumerated() {
+                    for c in 0..<k {
+                        let slot = r * k + c
+                        candidates.append(Candidate(
+                            score: sentence.scores[j] + topValues[slot], row: r, token: topIndices[slot],
+                            order: slot))
+                    }
+                }
+                candidates.sort { ($0.score, -$0.order) > ($1.score, -$1.order) }
+                let final = step + 1 >= sentence.limit
+                var alive: [Candidate] = []
+                for (rank, c) in candidates.enumerated() {
+                    if c.token == SpecialIds.eos || final {
+                        if rank < k {
+                            sentence.finished.append(finish(
+                                c, sentence: sentence, step: step, attentionRow: weights + c.row * ld))
+                        }
+                    } else if alive.count < k {
+                        alive.append(c)
+                    }
+                }
+                sentence.finished.sort { $0.score > $1.score }
+                if sentence.finished.count > options.beamSize { sentence.finished.removeLast(sentence.finished.count - options.beamSize) }
+                var done = final || alive.isEmpty
+                if !done && sentence.finished.count >= k {
+                    let bound = alive[0].score / options.lengthNormalizer(sentence.limit)
+                    done = bound <= sentence.finished[k - 1].score
+                }
+                if done {
+                    results[sentence.index] = Array(sentence.finished.prefix(options.nBest))
+                    continue
+                }
+                // Live hypotheses become nodes; their rows follow in the next decoder batch.
+                let start = selectedRows.count
+                var nodes: [Int32] = [], scores: [Double] = []
+                for c in alive {
+                    let j = c.row - sentence.rows.lowerBound
+                    nodes.append(addNode(token: c.token, parent: sentence.nodes[j], row: c.row,
+                                         attentionRow: weights + c.row * ld, length: sentence.sourceLength))
+                    scores.append(c.score)
+                    selectedRows.append(c.row)
+                    nextRowSentence.append(rowSentence[c.row])
+                }
+                sentence.rows = start..<selectedRows.count
+                sentence.nodes = nodes
+                sentence.scores = scores
+                nextActive.append(sentence)
+            }
+            active = nextActive
+            guard !active.isEmpty else { break }
+            model.selectDecoderBatch(selectedRows, sameSources: nextRowSentence == rowSentence)
+            rowSentence = nextRowSentence
+            rowCount = selectedRows.count
+            step += 1
+        }
+        return results
+    }
+
+    /// Records a live hypothesis's newest token (and what is kept of its attention).
+    private func addNode(token: Int32, parent: Int32, row: Int, attentionRow: UnsafePointer<T>, length: Int) -> Int32 {
+        nodeToken.append(token)
+        nodeParent.append(parent)
+        nodeSource.append(options.keepAlignment ? attentionArgmax[row] : -1)
+        if options.keepAttention {
+            let offset = attentionPool.count
+            attentionPool.append(contentsOf: repeatElement(0, count: length))
+            attentionPool.withUnsafeMutableBufferPointer { T.toDouble(attentionRow, $0.baseAddress! + offset, length) }
+            nodeAttention.append(offset)
+        } else {
+            nodeAttention.append(-1)
+        }
+        return Int32(nodeToken.count - 1)
+    }
+
+    /// The finished hypothesis of candidate c: its row's history, plus c's token unless it is `</s>`.
+    private func finish(_ c: Candidate, sentence: Sentence, step: Int, attentionRow: UnsafePointer<T>) -> Hypothesis {
+        let eos = c.token == SpecialIds.eos
+        var tokens: [Int32] = [], sourcePositions: [Int] = [], attention: [[Double]] = []
+        var node = sentence.nodes[c.row - sentence.rows.lowerBound]
+        while node >= 0 {
+            let n = Int(node)
+            tokens.append(nodeToken[n])
+            if options.keepAlignment { sourcePositions.append(Int(nodeSource[n])) }
+            if options.keepAttention {
+                let o = nodeAttention[n]
+                attention.append(Array(attentionPool[o..<(o + sentence.sourceLength)]))
+            }
+            node = nodeParent[n]
+        }
+        tokens.reverse()
+        sourcePositions.reverse()
+        attention.reverse()
+        if !eos {
+            tokens.append(c.token)
+            if options.keepAlignment { sourcePositions.append(Int(attentionArgmax[c.row])) }
+        }
+        if options.keepAttention {
+            rowBuffer = [Double](repeating: 0, count: sentence.sourceLength)
+            rowBuffer.withUnsafeMutableBufferPointer { T.toDouble(attentionRow, $0.baseAddress!, sentence.sourceLength) }
+            attention.append(rowBuffer)
+        }
+        let length = step + 1
+        return Hypothesis(
+            tokens: tokens, logProbability: c.score, score: c.score / options.lengthNormalizer(length),
+            length: length, endedWithEOS: eos,
+            attention: options.keepAttention ? attention : nil,
+            alignment: options.keepAlignment ? sourcePositions : nil)
+    }
+}
+
+extension BeamSearch {
+    /// n-best lists for any number of sources, searched in batches of at most `batchSize`
+    /// sentences of similar length (sorted by length); results in input order.
+    public func searchInBatches(_ sources: [[Int32]], batchSize: Int) -> [[Hypothesis]] {
+        precondition(batchSize > 0)
+        let order = sources.indices.sorted { (sources[$0].count, $0) < (sources[$1].count, $1) }
+        var result = [[Hypothesis]](repeating: [], count: sources.count)
+        var start = 0
+        while start < order.count {
+            let chunk = order[start..<Swift.min(start + batchSize, order.count)]
+            start += chunk.count
+            let out = search(chunk.map { sources[$0] })
+            for (j, i) in chunk.enumerated() { result[i] = out[j] }
+        }
+        return result
+    }
+}

@@ -1,0 +1,23 @@
+/// Everything `mt-translate` can be told about how to translate.
+public struct TranslationOptions: Equatable, Sendable {
+    public var search = BeamSearchOptions()
+    /// Sentences per beam-search batch (sorted by length within a chunk of input).
+    public var batchSize = 32
+    /// Replace `<unk>` in the output by the most attended source subword.
+    public var replaceUnknown = false
+    /// Print `INDEX ||| hypothesis ||| score` lines, search.nBest per input.
+    public var nBestFormat = false
+    /// Longer sources are cut to this many subwords (with a warning).
+    public var maxSourceLength = 250
+    /// Keep attention weights for an attention file.
+    public var attention = false
+
+    public init() {}
+
+    public var problem: String? {
+        if let p = search.problem { return p }
+        if batchSize < 1 { return "batch size must be at least 1" }
+        if maxSourceLength < 1 { return "maximum source length must be at least 1" }
+        return nil
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MTTensor
+import MTText
+
+/// Streams lines through a translator: a reader thread takes lines from the input as
+/// they come; the translator takes whatever has arrived (at least one line, at most
+/// `chunkSize`), translates it, writes and flushes. So output appears while input is still
+/// being read, and a pause in the input never holds back lines already read. One output
+/// line per input line (nBest with n-best output), in input order.
+public final class TranslationStream<T: Real> {
+    public let translator: Translator<T>
+    public var chunkSize: Int
+
+    public init(translator: Translator<T>, chunkSize: Int) {
+        precondition(chunkSize > 0)
+        self.translator = translator
+        self.chunkSize = chunkSize
+    }
+
+    /// Translates everything `reader` yields. `warn` gets warnings (with their location
+    /// `name:line`) about cut lines. Returns the number of lines translated.
+    @discardableResult
+    public func run(reader: LineReader, output: LineWriter, attention: LineWriter?,
+                    warn: @escaping (String) -> Void) throws -> Int {
+        let queue = LineQueue()
+        let thread = Thread {
+            do {
+                while let line = try reader.nextLine() { queue.push(line) }
+                queue.finish(error: nil)
+            } catch {
+                queue.finish(error: error)
+            }
+        }
+        thread.stackSize = 1 << 22
+        thread.start()
+        let nBest = translator.options.nBestFormat ? translator.options.search.nBest : nil
+        var index = 0
+        while true {
+            let (lines, end, error) = queue.take(max: chunkSize)
+            if !lines.isEmpty {
+                let translations = translator.translations(lines, firstIndex: index) { message, i in
+                    warn("\(message) (\(reader.name):\(i + 1))")
+                }
+                for t in translations {
+                    for line in TranslationFormat.lines(t, nBest: nBest) { try output.write(line: line) }
+                    try attention?.write(line: TranslationFormat.attentionJSON(t))
+                }
+                try output.flush()
+                try attention?.flush()
+                index += lines.count
+            }
+            if let error { throw error }
+            if end { return index }
+        }
+    }
+}
+
+/// Lines handed from the reader thread to the translator.
+final class LineQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var lines: [String] = []
+    private var ended = false
+    private var error: Error?
+
+    func push(_ line: String) {
+        condition.lock()
+        lines.append(line)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func finish(error: Error?) {
+        condition.lock()
+        ended = true
+        self.error = error
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Waits for at least one line or the end; takes up to `max` lines.
+    func take(max: Int) -> (lines: [String], end: Bool, error: Error?) {
+        condition.lock()
+        defer { condition.unlock() }
+        while lines.isEmpty && !ended { condition.wait() }
+        let n = Swift.min(max, lines.count)
+        let taken = Array(lines[0..<n])
+        lines.removeFirst(n)
+        return (taken, ended && lines.isEmpty, lines.isEmpty ? error : nil)
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import MTDecode
+import MTTensor
+import MTText
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct MTTranslate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mt-translate",
+        abstract: "Translate lines from stdin (or --input) to stdout with a trained model.",
+        discussion: """
+            The model file carries the text pipeline: input lines are normalised, tokenised, \
+            lowercased and BPE-split as in preprocessing, and outputs are detokenised. Exactly one \
+            output line per input line, in order (an empty line for an empty line); with --n-best K, \
+            K lines per input of the form `INDEX ||| hypothesis ||| score`, INDEX the 0-based input \
+            line number. The score is Σ log p(y_t) over the output tokens and </s> (when produced), \
+            divided by the GNMT length penalty ((5 + n) / 6)^α, n the number of those tokens and α \
+            = --length-penalty; with α = 0 it is the plain log-probability.
+            """)
+
+    @Option(help: "The model file (from mt-train).") var model: String?
+    @Option(help: "Hypotheses kept per sentence; 1 is greedy search.") var beamSize = 5
+    @Option(help: "Print this many hypotheses per input as `INDEX ||| hypothesis ||| score`.") var nBest: Int?
+    @Option(help: "α of the length normalisation ((5 + n) / 6)^α; 0 disables it.") var lengthPenalty = 1.0
+    @Option(help: "Outputs stop after ratio × source length + 10 tokens.") var maxLengthRatio = 2.0
+    @Option(help: "Sentences per batch.") var batchSize = 32
+    @Option(help: "BLAS threads (default: OpenBLAS's own choice).") var threads: Int?
+    @Flag(help: "Replace <unk> in the output by the most attended source subword.") var replaceUnk = false
+    @Option(help: "Write each output's attention weights to this file as JSON lines.") var attention: String?
+    @Option(help: "Read this file instead of stdin.") var input: String?
+    @Option(help: "Sources longer than this many subwords are cut (with a warning).") var maxSourceLength = 250
+
+    func run() throws {
+        do {
+            try translate()
+        } catch let e as CLIError {
+            try fail(e.description)
+        } catch let e as ModelFileError {
+            try fail(e.description)
+        } catch let e as TextError {
+            try fail(e.description)
+        }
+    }
+
+    func fail(_ message: String) throws -> Never {
+        StandardError.write("mt-translate: error: \(message)\n")
+        throw ExitCode(1)
+    }
+
+    func translate() throws {
+        guard let model else { throw CLIError("missing --model", at: "command line") }
+        var options = TranslationOptions()
+        options.search.beamSize = beamSize
+        options.search.nBest = nBest ?? 1
+        options.search.lengthPenalty = lengthPenalty
+        options.search.maxLengthRatio = maxLengthRatio
+        options.batchSize = batchSize
+        options.replaceUnknown = replaceUnk
+        options.nBestFormat = nBest != nil
+        options.maxSourceLength = maxSourceLength
+        options.attention = attention != nil
+        if let problem = options.problem { throw CLIError(problem, at: "command line") }
+        if let threads {
+            guard threads >= 1 else { throw CLIError("--threads must be at least 1", at: "command line") }
+            BLASThreads.set(threads)
+        }
+        let loaded = try ModelFile.load(model)
+        let reader = try LineReader(path: input ?? "-") { file, line in
+            StandardError.write("mt-translate: warning: \(LineReader.invalidUTF8Message) (\(file):\(line))\n")
+        }
+        let attentionFile = try attention.map { path -> LineWriter in
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw CLIError("cannot create the attention file", at: path) }
+            return LineWriter(fileDescriptor: fd)
+        }
+        let translator = Translator(model: loaded.model, pipeline: loaded.pipeline, options: options)
+        let stream = TranslationStream(translator: translator, chunkSize: batchSize * 8)
+        try stream.run(reader: reader, output: LineWriter(), attention: attentionFile) {
+            StandardError.write("mt-translate: warning: \($0)\n")
+        }
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    let what: String
+    let location: String
+    init(_ what: String, at location: String) { (self.what, self.location) = (what, location) }
+    var description: String { "\(what) (\(location))" }
+}

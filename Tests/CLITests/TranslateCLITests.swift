@@ -1,0 +1,174 @@
+import Foundation
+import MTDecode
+import MTModel
+import MTTensor
+import MTText
+import Testing
+
+/// End-to-end tests of the mt-translate binary (built by `swift build --build-tests`) on a
+/// random-weight model with a real text pipeline: line discipline does not need a good model.
+@Suite struct TranslateCLITests {
+    static let binary: String = {
+        let candidates: [String?] = [
+            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("mt-translate").path,
+            packageRoot.appendingPathComponent(".build/debug/mt-translate").path,
+        ]
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "mt-translate-not-built"
+    }()
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var stderr: String
+    }
+
+    func sh(_ script: String, in directory: String) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script]
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        p.environment = ProcessInfo.processInfo.environment.merging(["B": Self.binary]) { $1 }
+        let base = directory + "/run-" + UUID().uuidString
+        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: base + ".out")
+        p.standardError = FileHandle(forWritingAtPath: base + ".err")
+        try p.run()
+        p.waitUntilExit()
+        let out = FileManager.default.contents(atPath: base + ".out") ?? Data()
+        let err = FileManager.default.contents(atPath: base + ".err") ?? Data()
+        return Result(status: p.terminationStatus, out: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A scratch directory holding m.safetensors: a small random model with a BPE pipeline.
+    static func modelDirectory() throws -> String {
+        let dir = NSTemporaryDirectory() + "mt-translate-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let src = ["Ein Mann schläft.", "Eine Frau liest ein Buch.", "Zwei Männer spielen.", "Ein Kind liest.", "我要去打篮球。"]
+        let tgt = ["A man sleeps.", "A woman reads a book.", "Two men play.", "A child reads.", "I am going to play basketball."]
+        try src.joined(separator: "\n").write(toFile: dir + "/train.de", atomically: true, encoding: .utf8)
+        try tgt.joined(separator: "\n").write(toFile: dir + "/train.en", atomically: true, encoding: .utf8)
+        var options = PreprocessOptions(trainSource: dir + "/train.de", trainTarget: dir + "/train.en", outputDirectory: dir + "/data")
+        options.vocabularyDirectory = dir + "/vocab"
+        options.bpeMerges = 10
+        try Preprocessor.run(options)
+        let pipeline = try PreprocessedData(directory: dir + "/data").makePipeline()
+        var config = Seq2SeqConfig(
+            sourceVocabularySize: pipeline.sourceVocabulary.count, targetVocabularySize: pipeline.targetVocabulary.count)
+        config.embeddingSize = 8
+        config.hiddenSize = 8
+        config.encoderLayers = 1
+        config.decoderLayers = 2
+        config.paramInit = 0.5
+        try ModelFile.save(Seq2Seq<Float>(config, rng: SeededRandom(seed: 4)), pipeline: pipeline, to: dir + "/m.safetensors")
+        return dir
+    }
+
+    /// Empty lines, invalid bytes, a 100 kB line, CJK text, CRLF.
+    static let mixedInput: [UInt8] = {
+        var bytes: [UInt8] = Array("Ein Mann schläft.\n\n".utf8)
+        bytes += [0x45, 0x69, 0x6E, 0xFF, 0xFE, 0x20, 0x4B, 0x69, 0x6E, 0x64, 0x0A]
+        bytes += Array(String(repeating: "Buch ", count: 20_000).utf8) + [0x0A]
+        bytes += Array("我要去打篮球。今天天气很好\n\r\n \n".utf8)
+        bytes += Array("Zwei Frauen lesen ein Buch.".utf8)   // no final newline
+        return bytes
+    }()
+    static let mixedLineCount = 8
+
+    @Test func lineDisciplineOnMixedInput() throws {
+        let dir = try Self.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = FileManager.default.createFile(atPath: dir + "/in.txt", contents: Data(Self.mixedInput))
+        for flags in ["--beam-size 1", "--beam-size 3 --batch-size 2", "--beam-size 2 --replace-unk --max-source-length 40"] {
+            let r = try sh("$B --model m.safetensors \(flags) < in.txt", in: dir)
+            #expect(r.status == 0, "\(flags): \(r.stderr)")
+            let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count == Self.mixedLineCount + 1 && lines.last == "", "\(flags): \(r.out)")
+            #expect(lines[1] == "" && lines[5] == "" && lines[6] == "")
+            #expect(r.stderr.contains("mt-translate: warning: invalid UTF-8 replaced by U+FFFD (<stdin>:3)"), "\(r.stderr)")
+            #expect(r.stderr.contains("cut to") && r.stderr.contains("(<stdin>:4)"), "\(r.stderr)")
+        }
+        // The same lines one at a time give the same output (no batch effects, input order kept).
+        let all = try sh("$B --model m.safetensors --beam-size 3 < in.txt", in: dir)
+        let one = try sh("for i in 1 2 3 4 5 6 7 8; do sed -n \"${i}p\" in.txt | $B --model m.safetensors --beam-size 3; done", in: dir)
+        #expect(all.out == one.out)
+    }
+
+    @Test func nBestLinesPerInput() throws {
+        let dir = try Self.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = FileManager.default.createFile(atPath: dir + "/in.txt", contents: Data(Self.mixedInput))
+        let r = try sh("$B --model m.safetensors --beam-size 4 --n-best 3 --input in.txt", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3 * Self.mixedLineCount)
+        for (n, line) in lines.enumerated() {
+            let fields = line.components(separatedBy: " ||| ")
+            #expect(fields.count == 3, "\(line)")
+            #expect(Int(fields[0]) == n / 3)
+            #expect(Double(fields[2]) != nil)
+        }
+        #expect(lines[3] == "1 |||  ||| 0.000000")
+    }
+
+    @Test func attentionFileIsJSONWithRowsSummingToOne() throws {
+        let dir = try Self.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try sh("printf 'Ein Mann liest.\\n\\n我要去打篮球。\\n' | $B --model m.safetensors --attention att.jsonl", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: dir + "/att.jsonl", encoding: .utf8)
+        let records = text.split(separator: "\n")
+        #expect(records.count == 3)
+        for (i, record) in records.enumerated() {
+            let json = try JSONSerialization.jsonObject(with: Data(record.utf8)) as! [String: Any]
+            #expect(json["index"] as? Int == i)
+            let source = json["source"] as! [String], target = json["target"] as! [String]
+            let weights = json["weights"] as! [[Double]]
+            #expect(weights.count == target.count)
+            for row in weights {
+                #expect(row.count == source.count)
+                #expect(abs(row.reduce(0, +) - 1) < 1e-4)
+            }
+        }
+    }
+
+    @Test func unusableModelsAndMissingOptionsGiveOneLineErrors() throws {
+        let dir = try Self.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scripts = [
+            "echo hi | $B": "missing --model",
+            "echo hi | $B --model nowhere.safetensors": "nowhere.safetensors",
+            "head -c 3000 m.safetensors > cut.safetensors; echo hi | $B --model cut.safetensors": "cut.safetensors",
+            "printf 'garbage' > g.safetensors; echo hi | $B --model g.safetensors": "g.safetensors",
+            "echo hi | $B --model m.safetensors --beam-size 2 --n-best 3": "n-best",
+        ]
+        for (script, fragment) in scripts {
+            let r = try sh(script, in: dir)
+            #expect(r.status != 0, "\(script)")
+            let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("mt-translate: error: ") }
+            #expect(errors.count == 1 && r.stderr.split(separator: "\n").count == 1, "\(script): \(r.stderr)")
+            #expect(errors.first?.contains(fragment) == true, "\(script): \(r.stderr)")
+            #expect(r.out.isEmpty)
+        }
+    }
+
+    @Test func outputAppearsWhileInputIsStillOpen() throws {
+        let dir = try Self.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The first line must come out while the writer still holds stdin open.
+        let r = try sh("""
+            mkfifo fifo
+            ( echo 'Ein Mann schläft.'; i=0; while [ ! -s out.txt ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; \
+              if [ -s out.txt ]; then echo early > flag; fi; echo 'Ein Kind.' ) > fifo &
+            $B --model m.safetensors < fifo > out.txt
+            wait
+            cat flag; wc -l < out.txt
+            """, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out.contains("early"), "\(r.out) \(r.stderr)")
+        #expect(r.out.hasSuffix("2\n"))
+    }
+}

@@ -1,0 +1,129 @@
+import MTDecode
+import MTModel
+import MTTensor
+import Testing
+
+@Suite struct BeamSearchTests {
+    static func model(_ cell: RecurrentCellType = .lstm, inputFeeding: Bool = true, attention: AttentionScore = .general) -> Seq2Seq<Double> {
+        var c = Seq2SeqConfig(sourceVocabularySize: 9, targetVocabularySize: 8)
+        c.embeddingSize = 5
+        c.hiddenSize = 6
+        c.encoderLayers = 2
+        c.decoderLayers = 2
+        c.cell = cell
+        c.inputFeeding = inputFeeding
+        c.attention = attention
+        c.paramInit = 0.8
+        return Seq2Seq<Double>(c, rng: SeededRandom(seed: 3))
+    }
+
+    /// Many short sources (ids 1 and 4..8) of lengths 0...6, from a fixed seed.
+    static let sources: [[Int32]] = {
+        let rng = SeededRandom(seed: 11)
+        return (0..<40).map { i in
+            let n = i == 5 ? 0 : 1 + rng.int(below: 6)
+            return (0..<n).map { _ in
+                let r = rng.int(below: 6)
+                return r == 0 ? 1 : Int32(3 + r)
+            }
+        }
+    }()
+
+    static func options(beam: Int, nBest: Int = 1, alpha: Double = 0, ratio: Double = 1.5, constant: Int = 2) -> BeamSearchOptions {
+        var o = BeamSearchOptions()
+        o.beamSize = beam
+        o.nBest = nBest
+        o.lengthPenalty = alpha
+        o.maxLengthRatio = ratio
+        o.maxLengthConstant = constant
+        return o
+    }
+
+    @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.lstm, false)])
+    func beamOfOneIsGreedy(_ cell: RecurrentCellType, _ inputFeeding: Bool) {
+        let model = Self.model(cell, inputFeeding: inputFeeding)
+        let greedy = GreedyDecoder(model: model, maxLengthRatio: 1.5, maxLengthConstant: 2).decode(Self.sources).tokens
+        for alpha in [0.0, 1.0] {
+            let beam = BeamSearch(model: model, options: Self.options(beam: 1, alpha: alpha)).search(Self.sources)
+            #expect(beam.map { $0[0].tokens } == greedy)
+        }
+    }
+
+    @Test(arguments: [AttentionScore.general, .dot, .mlp])
+    func bestBeamScoresAtLeastGreedy(_ attention: AttentionScore) {
+        let model = Self.model(attention: attention)
+        let greedy = BeamSearch(model: model, options: Self.options(beam: 1)).search(Self.sources)
+        for k in [2, 5] {
+            let beam = BeamSearch(model: model, options: Self.options(beam: k)).search(Self.sources)
+            for (g, b) in zip(greedy, beam) {
+                #expect(b[0].logProbability >= g[0].logProbability - 1e-9)
+            }
+        }
+    }
+
+    @Test func batchedEqualsOneByOne() {
+        let search = BeamSearch(model: Self.model(), options: Self.options(beam: 4, nBest: 3, alpha: 0.6))
+        let together = search.search(Self.sources)
+        let inBatches = search.searchInBatches(Self.sources, batchSize: 7)
+        for (i, s) in Self.sources.enumerated() {
+            let alone = search.search([s])[0]
+            #expect(alone.map(\.tokens) == together[i].map(\.tokens), "sentence \(i)")
+            #expect(inBatches[i].map(\.tokens) == together[i].map(\.tokens), "sentence \(i)")
+            for (a, b) in zip(alone, together[i]) { #expect(abs(a.score - b.score) < 1e-9) }
+        }
+    }
+
+    @Test func lengthCapHolds() {
+        for (ratio, constant) in [(0.5, 1), (0.0, 1), (1.0, 0), (2.0, 3)] {
+            let o = Self.options(beam: 3, nBest: 3, ratio: ratio, constant: constant)
+            let out = BeamSearch(model: Self.model(inputFeeding: false), options: o).search(Self.sources)
+            for (s, list) in zip(Self.sources, out) where !s.isEmpty {
+                for h in list {
+                    #expect(h.tokens.count <= o.maxLength(sourceLength: s.count))
+                    #expect(h.tokens.allSatisfy { $0 >= 0 && $0 < 8 && $0 != 3 })
+                    #expect(h.length == h.tokens.count + (h.endedWithEOS ? 1 : 0))
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [0.0, 1.0])
+    func nBestListsAreSortedAndDistinct(_ alpha: Double) {
+        let o = Self.options(beam: 5, nBest: 5, alpha: alpha)
+        let out = BeamSearch(model: Self.model(), options: o).search(Self.sources)
+        for (s, list) in zip(Self.sources, out) {
+            if s.isEmpty {
+                #expect(list == [Hypothesis.empty])
+                continue
+            }
+            #expect(list.count == 5)
+            #expect(Set(list.map(\.tokens)).count == list.count)
+            #expect(zip(list, list.dropFirst()).allSatisfy { $0.score >= $1.score })
+            for h in list {
+                #expect(abs(h.score - h.logProbability / o.lengthNormalizer(h.length)) < 1e-12)
+                #expect(h.logProbability <= 0)
+            }
+        }
+    }
+
+    @Test func attentionAndAlignmentPerStep() {
+        var o = Self.options(beam: 3, nBest: 2)
+        o.keepAttention = true
+        o.keepAlignment = true
+        let out = BeamSearch(model: Self.model(), options: o).search(Self.sources)
+        for (s, list) in zip(Self.sources, out) where !s.isEmpty {
+            for h in list {
+                #expect(h.attention!.count == h.length)
+                #expect(h.alignment!.count == h.tokens.count)
+                for (t, row) in h.attention!.enumerated() {
+                    #expect(row.count == s.count)
+                    #expect(abs(row.reduce(0, +) - 1) < 1e-12)
+                    if t < h.tokens.count { #expect(row[h.alignment![t]] == row.max()!) }
+                }
+            }
+        }
+        // Keeping attention does not change the search.
+        let plain = BeamSearch(model: Self.model(), options: Self.options(beam: 3, nBest: 2)).search(Self.sources)
+        #expect(plain.map { $0.map(\.tokens) } == out.map { $0.map(\.tokens) })
+    }
+}
