@@ -49,8 +49,11 @@ def load(path, index):
     die(f"no line with index {index} ({path})")
 
 
-def labels(tokens, size, what):
-    tokens = [str(t) for t in tokens]
+JOINER = "\uffed"  # marks a token glued to its neighbour; dropped from the labels unless --joiners
+
+
+def labels(tokens, size, what, joiners=False):
+    tokens = [str(t) if joiners else (str(t).replace(JOINER, "") or str(t)) for t in tokens]
     if len(tokens) == size:
         return tokens
     if len(tokens) + 1 == size:
@@ -70,15 +73,15 @@ def color(w):
     return "#%02x%02x%02x" % tuple(round(a + (b - a) * w ** 0.8) for a, b in zip(lo, hi))
 
 
-def render(obj, show_values):
+def render(obj, show_values, joiners=False):
     weights = obj.get("weights")
     if not isinstance(weights, list) or not weights or not all(isinstance(r, list) for r in weights):
         die("the line has no weights matrix")
     rows, cols = len(weights), len(weights[0])
     if any(len(r) != cols for r in weights):
         die("the weight rows have different lengths")
-    src = labels(obj.get("source", []), cols, "source")
-    tgt = labels(obj.get("target", []), rows, "target")
+    src = labels(obj.get("source", []), cols, "source", joiners)
+    tgt = labels(obj.get("target", []), rows, "target", joiners)
 
     font = 13
     cell = max(22, min(42, int(640 / max(cols, rows))))
@@ -130,10 +133,11 @@ def main():
                     help='draw the object whose "index" is N (default: the first line)')
     ap.add_argument("-o", "--output", help="SVG file to write (default: attention-N.svg)")
     ap.add_argument("--values", action="store_true", help="print each weight inside its cell")
+    ap.add_argument("--joiners", action="store_true", help="keep the joiner marks (\uffed) in the token labels")
     args = ap.parse_args()
     obj, n = load(args.attention, args.line)
     output = args.output or f"attention-{obj.get('index', n)}.svg"
-    svg = render(obj, args.values)
+    svg = render(obj, args.values, args.joiners)
     tmp = output + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(svg)
