@@ -126,7 +126,7 @@ say "Translating the test set (beam size $beam)"
 hyp="$work/test.hyp.de"
 attention="$work/test.attention.jsonl"
 "$bin/mt-translate" --model "$model" --beam-size "$beam" --attention "$attention" "${threads_args[@]}" \
-  < "$corpus/test.en" > "$hyp.tmp"
+  < "$corpus/test.en" > "$hyp.tmp" || { rm -f "$hyp.tmp"; die "mt-translate failed" "$model"; }
 mv "$hyp.tmp" "$hyp"
 echo "$(wc -l < "$hyp") lines written to $hyp" >&2
 
