@@ -100,14 +100,17 @@ def label(value, step):
 
 
 class Panel:
-    def __init__(self, x, y, w, h, xr, yr, y_zero=False):
+    def __init__(self, x, y, w, h, xr, yr, y_zero=False, y_cap=None):
         self.x, self.y, self.w, self.h = x, y, w, h
         self.xticks, self.xstep = nice_ticks(*xr)
         lo, hi = yr
         if y_zero:
             lo = min(0.0, lo)
         pad = (hi - lo) * 0.05 or 1.0
-        self.yticks, self.ystep = nice_ticks(lo if y_zero else lo - pad, hi + pad)
+        top = hi + pad if y_cap is None else min(hi + pad, y_cap)
+        self.yticks, self.ystep = nice_ticks(lo if y_zero else lo - pad, top)
+        if y_cap is not None and self.yticks[-1] > y_cap >= hi:
+            self.yticks = [t for t in self.yticks if t < y_cap] + [y_cap]
         self.x0, self.x1 = self.xticks[0], self.xticks[-1]
         self.y0, self.y1 = self.yticks[0], self.yticks[-1]
 
@@ -207,7 +210,7 @@ def render(train, valid, title):
     y2 = top + 20 + h + 70
     if valid:
         bleus = [v for _, v in valid]
-        p = Panel(left, y2, w, h, xr, (min(bleus), max(bleus)), y_zero=True)
+        p = Panel(left, y2, w, h, xr, (min(bleus), max(bleus)), y_zero=True, y_cap=100.0)
         p.frame(out, "Validation BLEU", "BLEU", "training step (updates)")
         p.line(out, valid, "bleu", markers=True)
         best = max(valid, key=lambda t: t[1])
