@@ -237,16 +237,21 @@ public final class BeamSearch<T: Real> {
 }
 
 extension BeamSearch {
+    /// The batches `searchInBatches` searches: source indices sorted by length (then index),
+    /// cut into runs of at most `batchSize`.
+    public static func batches(_ sources: [[Int32]], batchSize: Int) -> [ArraySlice<Int>] {
+        precondition(batchSize > 0)
+        let order = sources.indices.sorted { (sources[$0].count, $0) < (sources[$1].count, $1) }
+        return stride(from: 0, to: order.count, by: batchSize).map {
+            order[$0..<Swift.min($0 + batchSize, order.count)]
+        }
+    }
+
     /// n-best lists for any number of sources, searched in batches of at most `batchSize`
     /// sentences of similar length (sorted by length); results in input order.
     public func searchInBatches(_ sources: [[Int32]], batchSize: Int) -> [[Hypothesis]] {
-        precondition(batchSize > 0)
-        let order = sources.indices.sorted { (sources[$0].count, $0) < (sources[$1].count, $1) }
         var result = [[Hypothesis]](repeating: [], count: sources.count)
-        var start = 0
-        while start < order.count {
-            let chunk = order[start..<Swift.min(start + batchSize, order.count)]
-            start += chunk.count
+        for chunk in Self.batches(sources, batchSize: batchSize) {
             let out = search(chunk.map { sources[$0] })
             for (j, i) in chunk.enumerated() { result[i] = out[j] }
         }
