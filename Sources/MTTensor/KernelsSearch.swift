@@ -72,19 +72,33 @@ extension Real {
                 val[j] = -Double.infinity
             }
             var threshold = -Self.infinity
-            for c in 0..<cols {
-                let v = (row[c] - m) - logSum
-                guard v > threshold else { continue }
-                let dv = Double(v)
-                var j = k - 1
-                while j > 0 && dv > val[j - 1] {
-                    val[j] = val[j - 1]
-                    idx[j] = idx[j - 1]
-                    j -= 1
+            // x ↦ (x − m) − logSum is monotone, so a block of 16 whose largest logit does not
+            // beat the threshold holds no candidate: most blocks cost one vector max.
+            var c0 = 0
+            while c0 < cols {
+                let end = Swift.min(c0 + 16, cols)
+                if end - c0 == 16 {
+                    let blockMax = maxIgnoringNaN16(row + c0)
+                    if !((blockMax - m) - logSum > threshold) {
+                        c0 = end
+                        continue
+                    }
                 }
-                val[j] = dv
-                idx[j] = Int32(c)
-                threshold = Self(val[k - 1])
+                for c in c0..<end {
+                    let v = (row[c] - m) - logSum
+                    guard v > threshold else { continue }
+                    let dv = Double(v)
+                    var j = k - 1
+                    while j > 0 && dv > val[j - 1] {
+                        val[j] = val[j - 1]
+                        idx[j] = idx[j - 1]
+                        j -= 1
+                    }
+                    val[j] = dv
+                    idx[j] = Int32(c)
+                    threshold = Self(val[k - 1])
+                }
+                c0 = end
             }
             if val[k - 1] == -Double.infinity {
                 var next = 0
@@ -95,6 +109,22 @@ extension Real {
                 }
             }
         }
+    }
+
+    /// The largest of x[0..<16] that is not NaN (−∞ if none): NaN never becomes a candidate,
+    /// so it must not hide a larger value either.
+    @inlinable @inline(__always)
+    static func maxIgnoringNaN16(_ x: UnsafePointer<Self>) -> Self {
+        var a0 = -Self.infinity, a1 = -Self.infinity, a2 = -Self.infinity, a3 = -Self.infinity
+        var i = 0
+        while i < 16 {
+            a0 = x[i] > a0 ? x[i] : a0; a1 = x[i + 1] > a1 ? x[i + 1] : a1
+            a2 = x[i + 2] > a2 ? x[i + 2] : a2; a3 = x[i + 3] > a3 ? x[i + 3] : a3
+            i += 4
+        }
+        a0 = a1 > a0 ? a1 : a0
+        a2 = a3 > a2 ? a3 : a2
+        return a2 > a0 ? a2 : a0
     }
 
     /// Σ exp(x[i] − m), summed in the order of `unrolledSum`.

@@ -61,6 +61,12 @@ import Testing
             let x = Tensor<Float>([rows, cols])
             rng.fillUniform(x, -6, 6)
             x.data[3] = x.data[1]
+            // A NaN at the head of a 16-wide block must not hide a candidate behind it.
+            if cols == 600 {
+                x.data[cols + 16] = .nan
+                x.data[cols + 17] = .nan
+                x.data[cols + 25] = 50
+            }
             let logProbabilities = Tensor<Float>([rows, cols])
             logProbabilities.copy(from: x)
             let scratch = Tensor<Float>([cols])
