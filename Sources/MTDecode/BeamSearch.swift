@@ -6,7 +6,8 @@ import MTTensor
 /// A batch of sentences is encoded once; the live hypotheses of all its sentences are the
 /// rows of the decoder batch (one row per sentence at the first step, then up to K), so
 /// each step is one GEMM per layer and one generator GEMM over all rows. Each step:
-/// log-probabilities of every row, its K best tokens (`topKRows` kernel), and per sentence
+/// the K best tokens of every row by log-probability (`logSoftmaxTopKRows`, which never
+/// writes the log-probabilities out), and per sentence
 /// the K best of those candidates by cumulative log-probability. A candidate ending in
 /// `</s>` among the K best is finished and kept aside; the K best others live on. At the
 /// length limit every candidate among the K best is finished as it stands.
@@ -101,14 +102,14 @@ public final class BeamSearch<T: Real> {
             }
             inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
             let hidden = model.decodeStep(0)
-            let logProbabilities = model.generator.logProbabilities(hidden, rows: rowCount)
+            let logits = model.generator.logitRows(hidden, rows: rowCount)
             if topIndices.count < rowCount * k {
                 topIndices = [Int32](repeating: 0, count: rowCount * k)
                 topValues = [Double](repeating: 0, count: rowCount * k)
             }
             topIndices.withUnsafeMutableBufferPointer { idx in
                 topValues.withUnsafeMutableBufferPointer { val in
-                    T.topKRows(logProbabilities.data, rows: rowCount, cols: v, k: k,
+                    T.logSoftmaxTopKRows(logits.data, rows: rowCount, cols: v, k: k,
                                indices: idx.baseAddress!, values: val.baseAddress!)
                 }
             }
@@ -237,16 +238,21 @@ public final class BeamSearch<T: Real> {
 }
 
 extension BeamSearch {
+    /// The batches `searchInBatches` searches: source indices sorted by length (then index),
+    /// cut into runs of at most `batchSize`.
+    public static func batches(_ sources: [[Int32]], batchSize: Int) -> [ArraySlice<Int>] {
+        precondition(batchSize > 0)
+        let order = sources.indices.sorted { (sources[$0].count, $0) < (sources[$1].count, $1) }
+        return stride(from: 0, to: order.count, by: batchSize).map {
+            order[$0..<Swift.min($0 + batchSize, order.count)]
+        }
+    }
+
     /// n-best lists for any number of sources, searched in batches of at most `batchSize`
     /// sentences of similar length (sorted by length); results in input order.
     public func searchInBatches(_ sources: [[Int32]], batchSize: Int) -> [[Hypothesis]] {
-        precondition(batchSize > 0)
-        let order = sources.indices.sorted { (sources[$0].count, $0) < (sources[$1].count, $1) }
         var result = [[Hypothesis]](repeating: [], count: sources.count)
-        var start = 0
-        while start < order.count {
-            let chunk = order[start..<Swift.min(start + batchSize, order.count)]
-            start += chunk.count
+        for chunk in Self.batches(sources, batchSize: batchSize) {
             let out = search(chunk.map { sources[$0] })
             for (j, i) in chunk.enumerated() { result[i] = out[j] }
         }

@@ -15,12 +15,21 @@ public struct GreedyOutput<T: Real> {
 /// ⌊maxLengthRatio · source length⌋ + maxLengthConstant.
 ///
 /// Runs the model's own step code (`embedTargetStep`, `decodeStep`), so decoding and
-/// training cannot disagree. Finished sentences keep being stepped (on `<pad>` input)
-/// until the whole batch is done; their extra outputs are ignored.
+/// training cannot disagree. Like beam search it keeps no training caches: the decoder runs
+/// with a capacity of one step, `selectDecoderBatch` carries the states to the next step,
+/// and finished sentences leave the decoder batch.
 public final class GreedyDecoder<T: Real> {
     public let model: Seq2Seq<T>
     public var maxLengthRatio: Double
     public var maxLengthConstant: Int
+
+    // Reused buffers.
+    private var input: [Int32] = []
+    private var best: [Int32] = []
+    private var bestValue: [Double] = []
+    private var liveRows: [Int] = []
+    private var rowSentence: [Int] = []
+    private var nextRowSentence: [Int] = []
 
     public init(model: Seq2Seq<T>, maxLengthRatio: Double = 2, maxLengthConstant: Int = 10) {
         self.model = model
@@ -48,44 +57,52 @@ public final class GreedyDecoder<T: Real> {
         }
         let lengths = rows.map { Int32(sources[$0].count) }
         let limits = lengths.map { maxLength(sourceLength: Int($0)) }
-        let steps = limits.max()!
 
         model.encode(source: source, sourceLengths: lengths, training: false)
-        model.beginDecoding(steps: steps, targetLengths: nil, training: false)
+        model.beginDecoding(steps: 1, targetLengths: nil, training: false)
         let v = model.config.targetVocabularySize
-        var input = [Int32](repeating: SpecialIds.bos, count: b)
-        var done = [Bool](repeating: false, count: b)
         var tokens = [[Int32]](repeating: [], count: b)
         var weights = [[[T]]](repeating: [], count: keepAttention ? b : 0)
-        var remaining = b
-        var best = [Int32](repeating: 0, count: b)
-        for t in 0..<steps where remaining > 0 {
-            input.withUnsafeBufferPointer { model.embedTargetStep(t, ids: $0.baseAddress!) }
-            let h = model.decodeStep(t)
-            let logProbabilities = model.generator.logProbabilities(h, rows: b)
-            let attention = model.attention.attentionWeights(t)
-            best.withUnsafeMutableBufferPointer {
-                T.argmaxRows(logProbabilities.data, rows: b, cols: v, ld: v, $0.baseAddress!)
-            }
-            for r in 0..<b {
-                guard !done[r] else {
-                    input[r] = SpecialIds.pad
-                    continue
+        input = [Int32](repeating: SpecialIds.bos, count: b)
+        rowSentence = Array(0..<b)
+        if best.count < b {
+            best = [Int32](repeating: 0, count: b)
+            bestValue = [Double](repeating: 0, count: b)
+        }
+        var n = b
+        while n > 0 {
+            input.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
+            let h = model.decodeStep(0)
+            let logits = model.generator.logitRows(h, rows: n)
+            best.withUnsafeMutableBufferPointer { idx in
+                bestValue.withUnsafeMutableBufferPointer { val in
+                    T.logSoftmaxTopKRows(logits.data, rows: n, cols: v, k: 1,
+                                         indices: idx.baseAddress!, values: val.baseAddress!)
                 }
-                let best = best[r]
+            }
+            let attention = model.attention.attentionWeights(0)
+            let ld = model.attention.sourceLength
+            liveRows.removeAll(keepingCapacity: true)
+            nextRowSentence.removeAll(keepingCapacity: true)
+            input.removeAll(keepingCapacity: true)
+            for r in 0..<n {
+                let col = rowSentence[r], token = best[r]
                 if keepAttention {
-                    weights[r].append(Array(UnsafeBufferPointer(start: attention + r * s, count: Int(lengths[r]))))
+                    weights[col].append(Array(UnsafeBufferPointer(start: attention + r * ld, count: Int(lengths[col]))))
                 }
-                if best == SpecialIds.eos || tokens[r].count + 1 >= limits[r] {
-                    if best != SpecialIds.eos { tokens[r].append(best) }
-                    done[r] = true
-                    remaining -= 1
-                    input[r] = SpecialIds.pad
+                if token == SpecialIds.eos || tokens[col].count + 1 >= limits[col] {
+                    if token != SpecialIds.eos { tokens[col].append(token) }
                 } else {
-                    tokens[r].append(best)
-                    input[r] = best
+                    tokens[col].append(token)
+                    input.append(token)
+                    liveRows.append(r)
+                    nextRowSentence.append(col)
                 }
             }
+            if liveRows.isEmpty { break }
+            model.selectDecoderBatch(liveRows, sameSources: liveRows.count == n)
+            swap(&rowSentence, &nextRowSentence)
+            n = liveRows.count
         }
         for (col, i) in rows.enumerated() {
             output.tokens[i] = tokens[col]

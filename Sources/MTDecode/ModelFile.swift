@@ -71,7 +71,7 @@ public enum ModelFile {
                 "vocabularies of \(src)/\(tgt) tokens do not match the model's "
                     + "\(config.sourceVocabularySize)/\(config.targetVocabularySize)", path: path)
         }
-        let model = Seq2Seq<Float>(config, rng: SeededRandom(seed: 0))
+        let model = Seq2Seq<Float>(config, rng: SeededRandom(seed: 0), initializeParameters: false)
         do {
             try model.store.load(from: file)
         } catch let e as CheckpointMismatch {

@@ -11,6 +11,8 @@ public struct TranslationOptions: Equatable, Sendable {
     public var maxSourceLength = 250
     /// Keep attention weights for an attention file.
     public var attention = false
+    /// Threads translating batches at the same time, each with its own copy of the model.
+    public var workers = 1
 
     public init() {}
 
@@ -18,6 +20,7 @@ public struct TranslationOptions: Equatable, Sendable {
         if let p = search.problem { return p }
         if batchSize < 1 { return "batch size must be at least 1" }
         if maxSourceLength < 1 { return "maximum source length must be at least 1" }
+        if workers < 1 { return "at least one worker thread is needed" }
         return nil
     }
 }

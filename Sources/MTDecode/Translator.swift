@@ -23,12 +23,13 @@ public struct Translation: Sendable {
 
 /// Raw lines in, translations out, in input order: encode with the model's own text
 /// pipeline (normalisation, tokenisation, case, BPE), cut over-long sources, beam search in
-/// length-sorted batches, `<unk>` replacement, detokenisation.
+/// length-sorted batches (on `options.workers` threads), `<unk>` replacement, detokenisation.
 public final class Translator<T: Real> {
     public let model: Seq2Seq<T>
     public let pipeline: TextPipeline
     public let options: TranslationOptions
     public let search: BeamSearch<T>
+    private let workers: SearchWorkers<T>
 
     public init(model: Seq2Seq<T>, pipeline: TextPipeline, options: TranslationOptions = TranslationOptions()) {
         if let problem = options.problem { preconditionFailure("TranslationOptions: \(problem)") }
@@ -38,7 +39,8 @@ public final class Translator<T: Real> {
         var search = options.search
         search.keepAlignment = options.replaceUnknown
         search.keepAttention = options.attention
-        self.search = BeamSearch(model: model, options: search)
+        workers = SearchWorkers(model: model, options: search, workers: options.workers)
+        self.search = workers.searchers[0]
     }
 
     /// Convenience: greedy-compatible settings with the given batch size and length limit.
@@ -71,7 +73,7 @@ public final class Translator<T: Real> {
             sources.append(tokens.map { vocabulary.id(of: $0) })
             sourceTokens.append(tokens)
         }
-        let lists = search.searchInBatches(sources, batchSize: options.batchSize)
+        let lists = workers.searchInBatches(sources, batchSize: options.batchSize)
         return lists.enumerated().map { j, list in
             Translation(index: firstIndex + j, sourceTokens: sourceTokens[j],
                         outputs: list.map { output($0, source: sourceTokens[j]) })

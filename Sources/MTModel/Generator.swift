@@ -110,10 +110,10 @@ public final class Generator<T: Real> {
         return sums
     }
 
-    /// Log-probabilities [rows, V] of input [rows, H], for decoding; the result is the
-    /// `logits` buffer, valid until the next call.
+    /// Logits [rows, V] of input [rows, H], for decoding (e.g. with `T.logSoftmaxTopKRows`);
+    /// the result is the `logits` buffer, valid until the next call.
     @discardableResult
-    public func logProbabilities(_ input: UnsafePointer<T>, rows: Int) -> Tensor<T> {
+    public func logitRows(_ input: UnsafePointer<T>, rows: Int) -> Tensor<T> {
         let h = inputSize, v = vocabularySize
         logits.resize([rows, v])
         guard rows > 0 else { return logits }
@@ -122,6 +122,16 @@ public final class Generator<T: Real> {
             alpha: 1, a: input, lda: h, b: weight.value.data, ldb: h,
             beta: 0, c: logits.data, ldc: v)
         T.addRowVector(bias.value.data, logits.data, rows: rows, cols: v)
+        return logits
+    }
+
+    /// Log-probabilities [rows, V] of input [rows, H], for decoding; the result is the
+    /// `logits` buffer, valid until the next call.
+    @discardableResult
+    public func logProbabilities(_ input: UnsafePointer<T>, rows: Int) -> Tensor<T> {
+        let v = vocabularySize
+        logitRows(input, rows: rows)
+        guard rows > 0 else { return logits }
         scratchRow.resize([v])
         T.logProbabilityRows(logits.data, rows: rows, cols: v, scratch: scratchRow.data)
         return logits

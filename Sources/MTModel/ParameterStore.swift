@@ -8,7 +8,13 @@ public final class ParameterStore<T: Real> {
     public private(set) var parameters: [Parameter<T>] = []
     private var index: [String: Int] = [:]
 
-    public init() {}
+    /// False: `make` leaves values at zero, for parameters about to be overwritten (loaded
+    /// from a file, copied from another model), which would make random values wasted work.
+    public let initializesValues: Bool
+
+    public init(initializesValues: Bool = true) {
+        self.initializesValues = initializesValues
+    }
 
     /// Creates, initialises and registers a parameter. Names must be unique.
     public func make(
@@ -16,7 +22,7 @@ public final class ParameterStore<T: Real> {
     ) -> Parameter<T> {
         precondition(index[name] == nil, "duplicate parameter name \(name)")
         let p = Parameter<T>(name: name, shape: shape)
-        initializer.fill(p.value, rng: rng)
+        if initializesValues { initializer.fill(p.value, rng: rng) }
         index[name] = parameters.count
         parameters.append(p)
         return p

@@ -56,10 +56,12 @@ public final class Seq2Seq<T: Real> {
     private let dSourceEmbedded = Tensor<T>([0])     // [S, B, E]
     private let inferenceRandom = SeededRandom(seed: 0)
 
-    public init(_ config: Seq2SeqConfig, rng: SeededRandom) {
+    /// `initializeParameters: false` leaves every parameter at zero, for a model whose values
+    /// are loaded or copied next.
+    public init(_ config: Seq2SeqConfig, rng: SeededRandom, initializeParameters: Bool = true) {
         if let problem = config.problem { preconditionFailure("Seq2SeqConfig: \(problem)") }
         self.config = config
-        let store = ParameterStore<T>()
+        let store = ParameterStore<T>(initializesValues: initializeParameters)
         self.store = store
         let e = config.embeddingSize, h = config.hiddenSize
         let initializer = Initializer.uniform(config.paramInit)

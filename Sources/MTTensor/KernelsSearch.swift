@@ -57,6 +57,92 @@ extension Real {
         }
     }
 
+    @inlinable public static func logSoftmaxTopKRows(
+        _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
+        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>
+    ) {
+        precondition(k >= 1 && k <= cols, "top \(k) of \(cols) columns")
+        for r in 0..<rows {
+            let row = x + r * cols, idx = indices + r * k, val = values + r * k
+            // The same max, sum and rounding as logProbabilityRows, element for element.
+            let m = unrolledMax(row, cols)
+            let logSum = log(unrolledSumExp(row, m, cols))
+            for j in 0..<k {
+                idx[j] = Int32(j)
+                val[j] = -Double.infinity
+            }
+            var threshold = -Self.infinity
+            // x ↦ (x − m) − logSum is monotone, so a block of 16 whose largest logit does not
+            // beat the threshold holds no candidate: most blocks cost one vector max.
+            var c0 = 0
+            while c0 < cols {
+                let end = Swift.min(c0 + 16, cols)
+                if end - c0 == 16 {
+                    let blockMax = maxIgnoringNaN16(row + c0)
+                    if !((blockMax - m) - logSum > threshold) {
+                        c0 = end
+                        continue
+                    }
+                }
+                for c in c0..<end {
+                    let v = (row[c] - m) - logSum
+                    guard v > threshold else { continue }
+                    let dv = Double(v)
+                    var j = k - 1
+                    while j > 0 && dv > val[j - 1] {
+                        val[j] = val[j - 1]
+                        idx[j] = idx[j - 1]
+                        j -= 1
+                    }
+                    val[j] = dv
+                    idx[j] = Int32(c)
+                    threshold = Self(val[k - 1])
+                }
+                c0 = end
+            }
+            if val[k - 1] == -Double.infinity {
+                var next = 0
+                for j in 0..<k where val[j] == -Double.infinity {
+                    while (0..<j).contains(where: { idx[$0] == Int32(next) }) { next += 1 }
+                    idx[j] = Int32(next)
+                    next += 1
+                }
+            }
+        }
+    }
+
+    /// The largest of x[0..<16] that is not NaN (−∞ if none): NaN never becomes a candidate,
+    /// so it must not hide a larger value either.
+    @inlinable @inline(__always)
+    static func maxIgnoringNaN16(_ x: UnsafePointer<Self>) -> Self {
+        var a0 = -Self.infinity, a1 = -Self.infinity, a2 = -Self.infinity, a3 = -Self.infinity
+        var i = 0
+        while i < 16 {
+            a0 = x[i] > a0 ? x[i] : a0; a1 = x[i + 1] > a1 ? x[i + 1] : a1
+            a2 = x[i + 2] > a2 ? x[i + 2] : a2; a3 = x[i + 3] > a3 ? x[i + 3] : a3
+            i += 4
+        }
+        a0 = a1 > a0 ? a1 : a0
+        a2 = a3 > a2 ? a3 : a2
+        return a2 > a0 ? a2 : a0
+    }
+
+    /// Σ exp(x[i] − m), summed in the order of `unrolledSum`.
+    @inlinable @inline(__always)
+    static func unrolledSumExp(_ x: UnsafePointer<Self>, _ m: Self, _ n: Int) -> Self {
+        var a0: Self = 0, a1: Self = 0, a2: Self = 0, a3: Self = 0
+        var a4: Self = 0, a5: Self = 0, a6: Self = 0, a7: Self = 0
+        var i = 0
+        while i + 8 <= n {
+            a0 += exp(x[i] - m); a1 += exp(x[i + 1] - m); a2 += exp(x[i + 2] - m); a3 += exp(x[i + 3] - m)
+            a4 += exp(x[i + 4] - m); a5 += exp(x[i + 5] - m); a6 += exp(x[i + 6] - m); a7 += exp(x[i + 7] - m)
+            i += 8
+        }
+        var s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+        while i < n { s += exp(x[i] - m); i += 1 }
+        return s
+    }
+
     @inlinable public static func toDouble(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
         for i in 0..<n { y[i] = Double(x[i]) }
     }

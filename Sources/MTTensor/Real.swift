@@ -182,6 +182,11 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     static func topKRows(
         _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
         indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>)
+    /// topKRows of the log-softmax of each row of logits x [rows, cols] (cols ≥ 1), without
+    /// writing it: the values are exactly those `logProbabilityRows` then `topKRows` give.
+    static func logSoftmaxTopKRows(
+        _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
+        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>)
     /// y[i] = Double(x[i]).
     static func toDouble(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Double>, _ n: Int)
 

@@ -12,6 +12,8 @@ struct SearchBench: ParsableCommand {
     @Option(help: "Number of sentences.") var sentences = 1000
     @Option(help: "Sentences per batch.") var batch = 32
     @Option(help: "OpenBLAS threads.") var threads = 2
+    @Option(help: "Worker threads, each searching whole batches with its own model copy (use with --threads 1).")
+    var workers = 1
 
     func run() {
         BLASThreads.set(threads)
@@ -28,16 +30,16 @@ struct SearchBench: ParsableCommand {
         // figures reflect translation-like output lengths.
         options.maxLengthRatio = 1
         options.maxLengthConstant = 2
-        let search = BeamSearch(model: model, options: options)
+        let search = SearchWorkers(model: model, options: options, workers: workers)
         let start = Date()
         let out = search.searchInBatches(sources, batchSize: batch)
         let seconds = Date().timeIntervalSince(start)
         let tokens = out.reduce(0) { $0 + $1[0].tokens.count }
         let sourceTokens = sources.reduce(0) { $0 + $1.count }
         print(String(
-            format: "beam %d batch %d threads %d: %d sentences (%d source tokens) in %.2f s: "
+            format: "beam %d batch %d threads %d workers %d: %d sentences (%d source tokens) in %.2f s: "
                 + "%.1f sentences/s, %.0f target tokens/s (%d target tokens)",
-            beam, batch, threads, sentences, sourceTokens, seconds, Double(sentences) / seconds,
+            beam, batch, threads, workers, sentences, sourceTokens, seconds, Double(sentences) / seconds,
             Double(tokens) / seconds, tokens))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MTDecode
 import MTTensor
 import MTText
@@ -30,7 +31,10 @@ struct MTTranslate: ParsableCommand {
     @Option(help: "α of the length normalisation ((5 + n) / 6)^α; 0 disables it.") var lengthPenalty = 1.0
     @Option(help: "Outputs stop after ratio × source length + 10 tokens.") var maxLengthRatio = 2.0
     @Option(help: "Sentences per batch.") var batchSize = 32
-    @Option(help: "BLAS threads (default: OpenBLAS's own choice).") var threads: Int?
+    @Option(help: """
+        Worker threads (default: one per core). Each translates whole batches with its own copy \
+        of the model and a single BLAS thread; the output is the same for any number.
+        """) var threads: Int?
     @Flag(help: "Replace <unk> in the output by the most attended source subword.") var replaceUnk = false
     @Option(help: "Write each output's attention weights to this file as JSON lines.") var attention: String?
     @Option(help: "Read this file instead of stdin.") var input: String?
@@ -66,10 +70,10 @@ struct MTTranslate: ParsableCommand {
         options.maxSourceLength = maxSourceLength
         options.attention = attention != nil
         if let problem = options.problem { throw CLIError(problem, at: "command line") }
-        if let threads {
-            guard threads >= 1 else { throw CLIError("--threads must be at least 1", at: "command line") }
-            BLASThreads.set(threads)
-        }
+        if let threads, threads < 1 { throw CLIError("--threads must be at least 1", at: "command line") }
+        options.workers = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Parallelism comes from the workers; a BLAS thread pool per GEMM would only compete.
+        BLASThreads.set(1)
         let loaded = try ModelFile.load(model)
         let reader = try LineReader(path: input ?? "-") { file, line in
             StandardError.write("mt-translate: warning: \(LineReader.invalidUTF8Message) (\(file):\(line))\n")

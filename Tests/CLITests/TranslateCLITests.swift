@@ -95,6 +95,13 @@ import Testing
         let all = try sh("$B --model m.safetensors --beam-size 3 < in.txt", in: dir)
         let one = try sh("for i in 1 2 3 4 5 6 7 8; do sed -n \"${i}p\" in.txt | $B --model m.safetensors --beam-size 3; done", in: dir)
         #expect(all.out == one.out)
+        // Any number of worker threads gives the same lines.
+        for flags in ["--beam-size 3 --batch-size 2", "--beam-size 1 --batch-size 1", "--beam-size 4 --n-best 2 --batch-size 3"] {
+            let w1 = try sh("$B --model m.safetensors \(flags) --threads 1 < in.txt", in: dir)
+            let w2 = try sh("$B --model m.safetensors \(flags) --threads 2 < in.txt", in: dir)
+            #expect(w1.status == 0 && w2.status == 0, "\(w1.stderr) \(w2.stderr)")
+            #expect(w1.out == w2.out, "\(flags)")
+        }
     }
 
     @Test func nBestLinesPerInput() throws {

@@ -51,4 +51,32 @@ import Testing
         #expect(idx[0] == 1 && val[0] == 1)
         #expect(Set(idx).count == 3)
     }
+
+    @Test(arguments: [1, 3, 5])
+    func fusedLogSoftmaxTopKEqualsLogProbabilitiesThenTopK(_ k: Int) {
+        // Odd widths exercise the unrolled remainder; ties (column 3 = column 1) the order.
+        let rng = SeededRandom(seed: 9)
+        for cols in [5, 8, 37, 600] {
+            let rows = 4
+            let x = Tensor<Float>([rows, cols])
+            rng.fillUniform(x, -6, 6)
+            x.data[3] = x.data[1]
+            // A NaN at the head of a 16-wide block must not hide a candidate behind it.
+            if cols == 600 {
+                x.data[cols + 16] = .nan
+                x.data[cols + 17] = .nan
+                x.data[cols + 25] = 50
+            }
+            let logProbabilities = Tensor<Float>([rows, cols])
+            logProbabilities.copy(from: x)
+            let scratch = Tensor<Float>([cols])
+            Float.logProbabilityRows(logProbabilities.data, rows: rows, cols: cols, scratch: scratch.data)
+            var idx = [Int32](repeating: 0, count: rows * k), val = [Double](repeating: 0, count: rows * k)
+            Float.topKRows(logProbabilities.data, rows: rows, cols: cols, k: k, indices: &idx, values: &val)
+            var fusedIdx = [Int32](repeating: 0, count: rows * k), fusedVal = [Double](repeating: 0, count: rows * k)
+            Float.logSoftmaxTopKRows(x.data, rows: rows, cols: cols, k: k, indices: &fusedIdx, values: &fusedVal)
+            #expect(fusedIdx == idx)
+            #expect(fusedVal == val)
+        }
+    }
 }

@@ -1,0 +1,62 @@
+import Dispatch
+import Foundation
+import MTModel
+import MTTensor
+
+/// Beam search on several threads: one searcher per worker, each with its own model
+/// replica (decoding state lives in the model, so a model cannot be shared). Sentences are
+/// independent, so the workers take whole batches — exactly those `searchInBatches` makes —
+/// and the results are those of one searcher, in input order.
+public final class SearchWorkers<T: Real> {
+    public let searchers: [BeamSearch<T>]
+
+    /// `workers` searchers; the first uses `model` itself, the others replicas of it.
+    public init(model: Seq2Seq<T>, options: BeamSearchOptions, workers: Int) {
+        precondition(workers >= 1, "at least one worker")
+        searchers = (0..<workers).map { w in
+            BeamSearch(model: w == 0 ? model : model.replica(), options: options)
+        }
+    }
+
+    /// n-best lists of `sources` in input order, as `BeamSearch.searchInBatches` gives them.
+    public func searchInBatches(_ sources: [[Int32]], batchSize: Int) -> [[Hypothesis]] {
+        let batches = BeamSearch<T>.batches(sources, batchSize: batchSize)
+        let workers = Swift.min(searchers.count, batches.count)
+        if workers <= 1 { return searchers[0].searchInBatches(sources, batchSize: batchSize) }
+        let results = ResultSlots(count: sources.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let searcher = searchers[w]
+            while true {
+                let b = results.takeBatch()
+                guard b < batches.count else { return }
+                let chunk = batches[b]
+                let out = searcher.search(chunk.map { sources[$0] })
+                results.store(out, at: chunk)
+            }
+        }
+        return results.values
+    }
+}
+
+/// The next batch to take, and the per-sentence results written by several workers
+/// (each index by exactly one).
+private final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextBatch = 0
+    private(set) var values: [[Hypothesis]]
+
+    func takeBatch() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        nextBatch += 1
+        return nextBatch - 1
+    }
+
+    init(count: Int) { values = Array(repeating: [], count: count) }
+
+    func store(_ lists: [[Hypothesis]], at indices: ArraySlice<Int>) {
+        lock.lock()
+        for (j, i) in indices.enumerated() { values[i] = lists[j] }
+        lock.unlock()
+    }
+}
