@@ -34,7 +34,8 @@ public struct TrainingOutcome: Equatable, Sendable {
 /// every checkpoint; validation draws nothing. Checkpoints are taken at step
 /// boundaries, with the parameters, moments and state in one atomic file, so a run
 /// resumed from any checkpoint ends with the same parameters as one never stopped
-/// (with the same thread count).
+/// (with the same thread and worker counts). With several workers (`DataParallel`), each
+/// batch's dropout streams are drawn from that one generator.
 public final class Trainer {
     public let config: TrainingConfig
     public let model: Seq2Seq<Float>
@@ -56,6 +57,8 @@ public final class Trainer {
     public var corruptLoss: ((_ attempt: Int) -> Bool)?
 
     private var dropoutRandom: SeededRandom
+    /// With `training.workers` > 1: the replicas and threads that share each batch.
+    private let parallel: DataParallel<Float>?
     private var lastValidatedStep = -1
     private var lastCheckpointStep = -1
     private var lastValidation: ValidationResult?
@@ -85,6 +88,7 @@ public final class Trainer {
         case .sgd:
             optimizer = SGD(model.store, weightDecay: t.weightDecay)
         }
+        parallel = t.workers > 1 ? DataParallel(model: model, workers: t.workers) : nil
         schedule = t.makeSchedule()
         state = TrainingState(earlyStopping: EarlyStopping(patience: t.earlyStoppingPatience), randomState: random.state)
         planner = BatchPlanner(corpus: train, options: t.batching, seed: t.seed)
@@ -151,8 +155,13 @@ public final class Trainer {
 
                 let stepStart = monotonicSeconds()
                 let batch = Batch(corpus: train, indices: batches[state.position.batch])
-                model.store.zeroGradients()
-                let sums = model.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                let sums: CrossEntropySums
+                if let parallel {
+                    sums = parallel.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                } else {
+                    model.store.zeroGradients()
+                    sums = model.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                }
                 attempts += 1
                 var loss = sums.loss
                 if let corruptLoss, corruptLoss(attempts) { loss = .nan }
