@@ -63,7 +63,7 @@ public final class Trainer {
     private var lastCheckpointStep = -1
     private var lastValidation: ValidationResult?
     private var attempts = 0
-    private var totals = (target: 0, source: 0, seconds: 0.0)
+    private var totals = (target: 0, source: 0, sentences: 0, seconds: 0.0)
 
     /// A fresh run: the model initialised from the seed.
     public init(
@@ -189,6 +189,7 @@ public final class Trainer {
                 interval.add(sums, sourceTokens: batch.sourceTokenCount)
                 totals.target += sums.tokens
                 totals.source += batch.sourceTokenCount
+                totals.sentences += batch.batchSize
                 totals.seconds += monotonicSeconds() - stepStart
 
                 let status = interval.status(
@@ -233,7 +234,8 @@ public final class Trainer {
             reporter?.message(
                 "throughput: \(totals.target) target tokens in \(String(format: "%.1f", s)) s of updates: "
                     + "\(String(format: "%.0f", Double(totals.target) / s)) target tok/s, "
-                    + "\(String(format: "%.0f", Double(totals.target + totals.source) / s)) source+target tok/s")
+                    + "\(String(format: "%.0f", Double(totals.target + totals.source) / s)) source+target tok/s, "
+                    + "\(String(format: "%.1f", Double(totals.sentences) / s)) sentences/s")
         }
         let best = state.earlyStopping.best.map { -$0.rounded(toPlaces: 4) }
         return TrainingOutcome(
