@@ -46,6 +46,41 @@ public final class DataParallel<T: Real> {
         self.slices = slices
     }
 
+    /// Runs `body` over the element slices of the primary's parameters, each worker its own
+    /// slices at once (every element exactly once, always by the same worker).
+    public func parameterSlices(_ body: (_ parameter: Int, _ offset: Int, _ count: Int) -> Void) {
+        let slices = self.slices
+        withoutActuallyEscaping(body) { body in
+            pool.run { k in
+                for s in slices[k] { body(s.parameter, s.offset, s.count) }
+            }
+        }
+    }
+
+    /// `ParameterStore.clipGradients` with the work shared out: partial sums of squares per
+    /// slice, added up in slice order (so the norm does not depend on thread timing).
+    @discardableResult
+    public func clipGradients(maxNorm: Double) -> Double {
+        let parameters = primary.store.parameters, slices = self.slices
+        let all = slices.flatMap { $0 }
+        var partial = [Double](repeating: 0, count: all.count)
+        let firstIndex = slices.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        partial.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            pool.run { k in
+                for (j, s) in slices[k].enumerated() {
+                    out[firstIndex[k] + j] = T.sumOfSquares(parameters[s.parameter].grad.data + s.offset, s.count)
+                }
+            }
+        }
+        let norm = partial.reduce(0, +).squareRoot()
+        if maxNorm > 0, norm > maxNorm, norm.isFinite {
+            let factor = T(maxNorm / norm)
+            parameterSlices { i, offset, n in T.scale(factor, parameters[i].grad.data + offset, n) }
+        }
+        return norm
+    }
+
     /// Zeroes every worker's gradients, runs forward and backward on the parts, and leaves
     /// the whole batch's gradient (of loss / target tokens) in the primary's parameters.
     /// Returns the sums over the whole batch.
@@ -67,14 +102,10 @@ public final class DataParallel<T: Real> {
             }
         }
         if w > 1 {
-            let slices = self.slices
-            pool.run { k in
-                for s in slices[k] {
-                    let g = models[0].store.parameters[s.parameter].grad.data + s.offset
-                    for r in 1..<w {
-                        T.add(g, models[r].store.parameters[s.parameter].grad.data + s.offset, g, s.count)
-                    }
-                }
+            let grads = models.map { $0.store.parameters.map(\.grad) }
+            parameterSlices { i, offset, n in
+                let g = grads[0][i].data + offset
+                for r in 1..<w { T.add(g, grads[r][i].data + offset, g, n) }
             }
         }
         var result = CrossEntropySums()

@@ -165,7 +165,7 @@ public final class Trainer {
                 attempts += 1
                 var loss = sums.loss
                 if let corruptLoss, corruptLoss(attempts) { loss = .nan }
-                let norm = model.store.clipGradients(maxNorm: t.maxGradNorm)
+                let norm = parallel?.clipGradients(maxNorm: t.maxGradNorm) ?? model.store.clipGradients(maxNorm: t.maxGradNorm)
                 advancePosition(batchCount: batches.count)
 
                 guard loss.isFinite, norm.isFinite else {
@@ -185,7 +185,11 @@ public final class Trainer {
                 state.nonFiniteSteps = 0
                 state.step += 1
                 let lr = schedule.learningRate(step: state.step)
-                optimizer.step(learningRate: lr)
+                if let parallel {
+                    optimizer.step(learningRate: lr, slices: parallel.parameterSlices)
+                } else {
+                    optimizer.step(learningRate: lr)
+                }
                 interval.add(sums, sourceTokens: batch.sourceTokenCount)
                 totals.target += sums.tokens
                 totals.source += batch.sourceTokenCount

@@ -76,6 +76,30 @@ import Testing
         compare(Float.self, workers: workers, tolerance: 1e-5)
     }
 
+    /// Adam over slices on two threads gives exactly the sequential update; the shared-out
+    /// clipping gives the same norm and scaling up to rounding.
+    @Test func slicedAdamAndClippingMatchTheSequentialOnes() {
+        let batch = Self.batch(SeededRandom(seed: 8))
+        let a = Seq2Seq<Float>(Self.config(), rng: SeededRandom(seed: 4))
+        let b = Seq2Seq<Float>(Self.config(), rng: SeededRandom(seed: 4))
+        let parallel = DataParallel(model: b, workers: 2)
+        let adamA = Adam(a.store), adamB = Adam(b.store)
+        for _ in 0..<3 {
+            a.store.zeroGradients()
+            a.forwardBackward(batch, training: false)
+            b.store.zeroGradients()
+            b.forwardBackward(batch, training: false)
+            let na = a.store.clipGradients(maxNorm: 0.5), nb = parallel.clipGradients(maxNorm: 0.5)
+            #expect(abs(na - nb) <= 1e-12 * na)
+            for (p, q) in zip(a.store.parameters, b.store.parameters) { q.grad.copy(from: p.grad) }
+            adamA.step(learningRate: 0.01)
+            adamB.step(learningRate: 0.01, slices: parallel.parameterSlices)
+        }
+        #expect(
+            a.store.parameters.map { Array(UnsafeBufferPointer(start: $0.value.data, count: $0.count)).map(\.bitPattern) }
+                == b.store.parameters.map { Array(UnsafeBufferPointer(start: $0.value.data, count: $0.count)).map(\.bitPattern) })
+    }
+
     @Test func replicasShareValuesButNotGradients() {
         let model = Seq2Seq<Float>(Self.config(), rng: SeededRandom(seed: 3))
         let replica = Seq2Seq<Float>(sharingParametersWith: model)
