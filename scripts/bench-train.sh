@@ -8,12 +8,18 @@
 # over the whole run, all threads; symbols containing "sgemm": kernels, packing copies
 # and beta scaling). Without perf, the share is left out.
 #
-# Usage: scripts/bench-train.sh [STEPS] [THREADS]      (defaults 200 and 2)
+# Also prints the process CPU time (user + system) per update step, which tells work from
+# waiting when the machine is shared.
+#
+# Usage: scripts/bench-train.sh [STEPS] [THREADS] [WORKERS]      (defaults 200, 2 and 1)
+# THREADS are shared out among the WORKERS: each data-parallel worker calls BLAS with
+# max(1, THREADS / WORKERS) threads.
 # Environment: MULTI30K (corpus directory), BPE_MERGES (default 10000, joint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=${1:-200}
 THREADS=${2:-2}
+WORKERS=${3:-1}
 CORPUS=${MULTI30K:-}
 if [ -z "$CORPUS" ]; then
     # The shared corpora sit beside the checkout (or beside its worktree directory).
@@ -39,19 +45,25 @@ fi
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-ARGS=(--data "$DATA" --save "$WORK/bench.safetensors" --max-steps "$STEPS" --threads "$THREADS" --epochs 0
+ARGS=(--data "$DATA" --save "$WORK/bench.safetensors" --max-steps "$STEPS" --threads "$THREADS" --workers "$WORKERS" --epochs 0
     --set model.embedding_size=256 --set model.hidden_size=512 --set model.encoder_layers=2
     --set model.decoder_layers=2 --set model.bidirectional_encoder=true --set model.cell=lstm
     --set model.attention=general --set model.input_feeding=true --set model.dropout=0.3
     --set training.max_batch_sentences=64 --set training.batch_tokens=1000000 --log-interval 50)
 
-echo "bench-train: $STEPS steps, $THREADS BLAS threads, BPE $MERGES joint, $(nproc) cores"
+BLAS=$(( THREADS / WORKERS )); [ "$BLAS" -ge 1 ] || BLAS=1
+echo "bench-train: $STEPS steps, $WORKERS workers, $BLAS BLAS threads each ($THREADS threads), BPE $MERGES joint, $(nproc) cores"
+# CPU seconds of the training process (user + system), from bash's time keyword.
+TIMEFORMAT="%U %S %R"
 if command -v perf >/dev/null && perf record -q -o "$WORK/probe.data" -- true 2>/dev/null; then
-    perf record -q -F 499 -o "$WORK/perf.data" -- "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch "
+    { time perf record -q -F 499 -o "$WORK/perf.data" -- "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch " ; } 2> "$WORK/time"
     SHARE=$(perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
         awk '/^ +[0-9.]+%/ { total += $1; if ($0 ~ /sgemm/) s += $1 } END { if (total > 0) printf "%.1f", 100 * s / total }')
     echo "sgemm share of CPU samples: ${SHARE}% (perf record, all threads)"
 else
-    "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch "
+    { time "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch " ; } 2> "$WORK/time"
     echo "sgemm share: perf not available"
 fi
+read -r USER_S SYS_S REAL_S < <(tail -n 1 "$WORK/time")
+awk -v u="$USER_S" -v s="$SYS_S" -v r="$REAL_S" -v n="$STEPS" 'BEGIN {
+    printf "process CPU time: %.1f s user + %.1f s system in %.1f s wall (whole run, setup included): %.3f CPU s per step\n", u, s, r, (u + s) / n }'

@@ -13,6 +13,14 @@ public final class Parameter<T: Real> {
         self.grad = Tensor(shape)
     }
 
+    /// A parameter bound to an existing value tensor (a model replica's view of the primary's
+    /// parameter) with its own, zeroed gradient buffer.
+    public init(name: String, sharing value: Tensor<T>) {
+        self.name = name
+        self.value = value
+        self.grad = Tensor(value.shape)
+    }
+
     public var shape: [Int] { value.shape }
     public var count: Int { value.count }
 }

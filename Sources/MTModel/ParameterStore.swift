@@ -11,18 +11,41 @@ public final class ParameterStore<T: Real> {
     /// False: `make` leaves values at zero, for parameters about to be overwritten (loaded
     /// from a file, copied from another model), which would make random values wasted work.
     public let initializesValues: Bool
+    /// The store whose values `make` binds to instead of creating new ones (a replica).
+    public let primary: ParameterStore<T>?
 
     public init(initializesValues: Bool = true) {
         self.initializesValues = initializesValues
+        self.primary = nil
     }
 
-    /// Creates, initialises and registers a parameter. Names must be unique.
+    /// A replica's store: `make` returns parameters that share the primary's value tensors
+    /// (no copies, so an update of the primary is seen at once) with their own gradients.
+    /// The replica must make the same parameters in the same order, with the same shapes.
+    public init(sharingValuesWith primary: ParameterStore<T>) {
+        self.primary = primary
+        self.initializesValues = false
+    }
+
+    /// Creates, initialises and registers a parameter. Names must be unique. In a replica
+    /// store, binds to the primary's parameter of that name instead (nothing is initialised).
     public func make(
         _ name: String, _ shape: [Int], _ initializer: Initializer, rng: SeededRandom
     ) -> Parameter<T> {
         precondition(index[name] == nil, "duplicate parameter name \(name)")
-        let p = Parameter<T>(name: name, shape: shape)
-        if initializesValues { initializer.fill(p.value, rng: rng) }
+        let p: Parameter<T>
+        if let primary {
+            let i = parameters.count
+            precondition(
+                i < primary.parameters.count && primary.parameters[i].name == name,
+                "replica parameter \(name) does not match the primary's parameter \(i)")
+            let source = primary.parameters[i]
+            precondition(source.shape == shape, "replica parameter \(name): shape \(shape) vs \(source.shape)")
+            p = Parameter<T>(name: name, sharing: source.value)
+        } else {
+            p = Parameter<T>(name: name, shape: shape)
+            if initializesValues { initializer.fill(p.value, rng: rng) }
+        }
         index[name] = parameters.count
         parameters.append(p)
         return p

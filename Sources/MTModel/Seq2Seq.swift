@@ -58,10 +58,21 @@ public final class Seq2Seq<T: Real> {
 
     /// `initializeParameters: false` leaves every parameter at zero, for a model whose values
     /// are loaded or copied next.
-    public init(_ config: Seq2SeqConfig, rng: SeededRandom, initializeParameters: Bool = true) {
+    public convenience init(_ config: Seq2SeqConfig, rng: SeededRandom, initializeParameters: Bool = true) {
+        self.init(config, store: ParameterStore<T>(initializesValues: initializeParameters), rng: rng)
+    }
+
+    /// A replica for data-parallel training: the same parameter values as `primary` (shared,
+    /// not copied), its own gradients and workspaces.
+    public convenience init(sharingParametersWith primary: Seq2Seq<T>) {
+        self.init(
+            primary.config, store: ParameterStore<T>(sharingValuesWith: primary.store), rng: SeededRandom(seed: 0))
+        precondition(store.parameters.count == primary.store.parameters.count, "replica parameter count")
+    }
+
+    private init(_ config: Seq2SeqConfig, store: ParameterStore<T>, rng: SeededRandom) {
         if let problem = config.problem { preconditionFailure("Seq2SeqConfig: \(problem)") }
         self.config = config
-        let store = ParameterStore<T>(initializesValues: initializeParameters)
         self.store = store
         let e = config.embeddingSize, h = config.hiddenSize
         let initializer = Initializer.uniform(config.paramInit)
@@ -259,12 +270,16 @@ public final class Seq2Seq<T: Real> {
     /// batch (label-smoothed loss, NLL, target tokens); the gradients ACCUMULATED into the
     /// parameters are those of loss / tokens, the mean per target token.
     @discardableResult
+    ///
+    /// `normalizer`: the token count to divide by instead of this batch's own (data-parallel
+    /// training runs parts of a batch and divides each by the whole batch's tokens, so the
+    /// summed gradients are the whole batch's).
     public func forwardBackward(
-        _ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom? = nil
+        _ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom? = nil, normalizer: Int? = nil
     ) -> CrossEntropySums {
         forward(batch, training: training, rng: rng)
         let b = batch.batchSize, steps = batch.targetSteps, h = config.hiddenSize, e = config.embeddingSize
-        let tokens = Swift.max(1, batch.targetTokenCount)
+        let tokens = Swift.max(1, normalizer ?? batch.targetTokenCount)
         dOutput.resize([steps, b, h])
         let sums = batch.targetOutput.withUnsafeBufferPointer {
             generator.crossEntropy(

@@ -16,10 +16,22 @@ public protocol Optimizer: AnyObject {
     var stepCount: Int { get }
     /// Applies one update with the given learning rate; gradients are left as they are.
     func step(learningRate: Double)
+    /// The same update, element slices of it run by `slices` (perhaps on several threads;
+    /// every element is updated on its own, so the result does not depend on the slicing).
+    func step(learningRate: Double, slices: ParameterSlices)
     /// The optimiser state as a safetensors writer (metadata included).
     func stateWriter(metadata: [String: String]) throws -> SafeTensorsWriter
     /// Restores the state written by `stateWriter`.
     func loadState(from file: SafeTensorsFile) throws
+}
+
+/// Runs a body over slices (parameter index, first element, count) that cover every element
+/// of every parameter exactly once, in any order or at once.
+public typealias ParameterSlices = (_ body: (_ parameter: Int, _ offset: Int, _ count: Int) -> Void) -> Void
+
+/// Whole parameters, one after the other on the calling thread.
+func sequentialSlices(_ counts: [Int]) -> ParameterSlices {
+    { body in for (i, n) in counts.enumerated() { body(i, 0, n) } }
 }
 
 extension Optimizer {
@@ -92,17 +104,23 @@ public final class Adam<T: Real>: Optimizer {
     }
 
     public func step(learningRate: Double) {
+        step(learningRate: learningRate, slices: sequentialSlices(store.parameters.map(\.count)))
+    }
+
+    public func step(learningRate: Double, slices: ParameterSlices) {
         stepCount += 1
         let t = Double(stepCount)
-        let bc1 = 1 - pow(beta1, t)
-        let bc2 = 1 - pow(beta2, t)
-        let l2 = decoupledWeightDecay ? 0 : weightDecay
-        let decoupled = decoupledWeightDecay ? weightDecay : 0
-        for (i, p) in store.parameters.enumerated() {
+        let bc1 = T(1 - pow(beta1, t)), bc2 = T(1 - pow(beta2, t))
+        let l2 = T(decoupledWeightDecay ? 0 : weightDecay)
+        let decoupled = T(decoupledWeightDecay ? weightDecay : 0)
+        let lr = T(learningRate), b1 = T(beta1), b2 = T(beta2), eps = T(epsilon)
+        let parameters = store.parameters, m = firstMoments, v = secondMoments
+        slices { i, offset, n in
+            let p = parameters[i]
             T.adamUpdate(
-                p.value.data, p.grad.data, firstMoments[i].data, secondMoments[i].data, p.count,
-                lr: T(learningRate), beta1: T(beta1), beta2: T(beta2), epsilon: T(epsilon),
-                biasCorrection1: T(bc1), biasCorrection2: T(bc2), l2: T(l2), decoupledDecay: T(decoupled))
+                p.value.data + offset, p.grad.data + offset, m[i].data + offset, v[i].data + offset, n,
+                lr: lr, beta1: b1, beta2: b2, epsilon: eps,
+                biasCorrection1: bc1, biasCorrection2: bc2, l2: l2, decoupledDecay: decoupled)
         }
     }
 
@@ -170,9 +188,15 @@ public final class SGD<T: Real>: Optimizer {
     }
 
     public func step(learningRate: Double) {
+        step(learningRate: learningRate, slices: sequentialSlices(store.parameters.map(\.count)))
+    }
+
+    public func step(learningRate: Double, slices: ParameterSlices) {
         stepCount += 1
-        for p in store.parameters {
-            T.sgdUpdate(p.value.data, p.grad.data, p.count, lr: T(learningRate), l2: T(weightDecay))
+        let parameters = store.parameters, lr = T(learningRate), l2 = T(weightDecay)
+        slices { i, offset, n in
+            let p = parameters[i]
+            T.sgdUpdate(p.value.data + offset, p.grad.data + offset, n, lr: lr, l2: l2)
         }
     }
 

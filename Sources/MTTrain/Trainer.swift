@@ -34,7 +34,8 @@ public struct TrainingOutcome: Equatable, Sendable {
 /// every checkpoint; validation draws nothing. Checkpoints are taken at step
 /// boundaries, with the parameters, moments and state in one atomic file, so a run
 /// resumed from any checkpoint ends with the same parameters as one never stopped
-/// (with the same thread count).
+/// (with the same thread and worker counts). With several workers (`DataParallel`), each
+/// batch's dropout streams are drawn from that one generator.
 public final class Trainer {
     public let config: TrainingConfig
     public let model: Seq2Seq<Float>
@@ -56,11 +57,13 @@ public final class Trainer {
     public var corruptLoss: ((_ attempt: Int) -> Bool)?
 
     private var dropoutRandom: SeededRandom
+    /// With `training.workers` > 1: the replicas and threads that share each batch.
+    private let parallel: DataParallel<Float>?
     private var lastValidatedStep = -1
     private var lastCheckpointStep = -1
     private var lastValidation: ValidationResult?
     private var attempts = 0
-    private var totals = (target: 0, source: 0, seconds: 0.0)
+    private var totals = (target: 0, source: 0, sentences: 0, seconds: 0.0)
 
     /// A fresh run: the model initialised from the seed.
     public init(
@@ -85,6 +88,7 @@ public final class Trainer {
         case .sgd:
             optimizer = SGD(model.store, weightDecay: t.weightDecay)
         }
+        parallel = t.workers > 1 ? DataParallel(model: model, workers: t.workers) : nil
         schedule = t.makeSchedule()
         state = TrainingState(earlyStopping: EarlyStopping(patience: t.earlyStoppingPatience), randomState: random.state)
         planner = BatchPlanner(corpus: train, options: t.batching, seed: t.seed)
@@ -151,12 +155,17 @@ public final class Trainer {
 
                 let stepStart = monotonicSeconds()
                 let batch = Batch(corpus: train, indices: batches[state.position.batch])
-                model.store.zeroGradients()
-                let sums = model.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                let sums: CrossEntropySums
+                if let parallel {
+                    sums = parallel.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                } else {
+                    model.store.zeroGradients()
+                    sums = model.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                }
                 attempts += 1
                 var loss = sums.loss
                 if let corruptLoss, corruptLoss(attempts) { loss = .nan }
-                let norm = model.store.clipGradients(maxNorm: t.maxGradNorm)
+                let norm = parallel?.clipGradients(maxNorm: t.maxGradNorm) ?? model.store.clipGradients(maxNorm: t.maxGradNorm)
                 advancePosition(batchCount: batches.count)
 
                 guard loss.isFinite, norm.isFinite else {
@@ -176,10 +185,15 @@ public final class Trainer {
                 state.nonFiniteSteps = 0
                 state.step += 1
                 let lr = schedule.learningRate(step: state.step)
-                optimizer.step(learningRate: lr)
+                if let parallel {
+                    optimizer.step(learningRate: lr, slices: parallel.parameterSlices)
+                } else {
+                    optimizer.step(learningRate: lr)
+                }
                 interval.add(sums, sourceTokens: batch.sourceTokenCount)
                 totals.target += sums.tokens
                 totals.source += batch.sourceTokenCount
+                totals.sentences += batch.batchSize
                 totals.seconds += monotonicSeconds() - stepStart
 
                 let status = interval.status(
@@ -224,7 +238,8 @@ public final class Trainer {
             reporter?.message(
                 "throughput: \(totals.target) target tokens in \(String(format: "%.1f", s)) s of updates: "
                     + "\(String(format: "%.0f", Double(totals.target) / s)) target tok/s, "
-                    + "\(String(format: "%.0f", Double(totals.target + totals.source) / s)) source+target tok/s")
+                    + "\(String(format: "%.0f", Double(totals.target + totals.source) / s)) source+target tok/s, "
+                    + "\(String(format: "%.1f", Double(totals.sentences) / s)) sentences/s")
         }
         let best = state.earlyStopping.best.map { -$0.rounded(toPlaces: 4) }
         return TrainingOutcome(

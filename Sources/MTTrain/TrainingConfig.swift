@@ -113,6 +113,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var earlyStoppingPatience = 4
     public var seed: UInt64 = 1
     public var threads = 0
+    /// Data-parallel workers (threads, each with a model replica) sharing every batch.
+    public var workers = 1
     public var logInterval = 50
     public var maxNanSteps = 5
 
@@ -126,7 +128,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case decayFactor = "decay_factor", decayPatience = "decay_patience", minLearningRate = "min_learning_rate"
         case maxGradNorm = "max_grad_norm", epochs, maxSteps = "max_steps", timeBudget = "time_budget"
         case validationInterval = "validation_interval", earlyStoppingPatience = "early_stopping_patience"
-        case seed, threads, logInterval = "log_interval", maxNanSteps = "max_nan_steps"
+        case seed, threads, workers, logInterval = "log_interval", maxNanSteps = "max_nan_steps"
     }
 
     public init(from decoder: Decoder) throws {
@@ -159,6 +161,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         earlyStoppingPatience = try get(.earlyStoppingPatience, d.earlyStoppingPatience)
         seed = try get(.seed, d.seed)
         threads = try get(.threads, d.threads)
+        workers = try get(.workers, d.workers)
         logInterval = try get(.logInterval, d.logInterval)
         maxNanSteps = try get(.maxNanSteps, d.maxNanSteps)
     }

@@ -229,8 +229,9 @@ extension TrainingConfig {
               parser: parseDuration),
         .integer("training.validation_interval", \.training.validationInterval, .atLeast(0), "validate every N updates (0 = after each epoch)"),
         .integer("training.early_stopping_patience", \.training.earlyStoppingPatience, .atLeast(0), "stop after N validations without improvement (0 = never)"),
-        .integer("training.seed", \.training.seed, .any, "random seed: same seed, data and threads give the same model"),
-        .integer("training.threads", \.training.threads, .atLeast(0), "BLAS threads (0 = one per core)"),
+        .integer("training.seed", \.training.seed, .any, "random seed: same seed, data, threads and workers give the same model"),
+        .integer("training.threads", \.training.threads, .atLeast(0), "threads in all (0 = one per core); each worker gets threads / workers BLAS threads"),
+        .integer("training.workers", \.training.workers, .atLeast(1), "data-parallel workers, each with a share of every batch; the model depends on it"),
         .integer("training.log_interval", \.training.logInterval, .atLeast(1), "log every N updates"),
         .integer("training.max_nan_steps", \.training.maxNanSteps, .atLeast(1), "give up after N non-finite losses in a row"),
     ]

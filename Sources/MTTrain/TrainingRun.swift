@@ -57,7 +57,7 @@ public enum TrainingRun {
         let stored = options.resume ? try ResumeFile.open(paths.resumeState).config : nil
         let config = try options.configuration(resumeConfig: stored)
         let t = config.training
-        BLASThreads.set(t.threads > 0 ? t.threads : ProcessInfo.processInfo.activeProcessorCount)
+        BLASThreads.set(blasThreads(threads: t.threads, workers: t.workers))
 
         let data = try PreprocessedData(directory: options.dataDirectory, vocabularyDirectory: options.vocabularyDirectory)
         let pipeline = try data.makePipeline()
@@ -83,6 +83,13 @@ public enum TrainingRun {
             reporter.message("peak memory (VmHWM): \(peak / 1024) MiB")
         }
         return outcome
+    }
+
+    /// BLAS threads per worker: the threads (0 = one per core) shared out among the workers,
+    /// which call BLAS at the same time.
+    public static func blasThreads(threads: Int, workers: Int) -> Int {
+        let total = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        return max(1, total / max(1, workers))
     }
 
     /// The process's peak resident set size from /proc/self/status (Linux), in KiB.

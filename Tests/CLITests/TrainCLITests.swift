@@ -170,12 +170,13 @@ import Glibc
     }
 
     /// Killed with SIGKILL mid-run and resumed, training ends with the same tensors as an
-    /// uninterrupted run.
-    @Test func killedAndResumedRunMatchesUninterruptedRun() throws {
+    /// uninterrupted run (with one worker and with two data-parallel workers).
+    @Test(arguments: [1, 2])
+    func killedAndResumedRunMatchesUninterruptedRun(workers: Int) throws {
         let dir = try Self.prepared()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let args = ["--data", "data", "--max-steps", "70", "--valid-interval", "10", "--seed", "7",
-                    "--set", "training.early_stopping_patience=0"] + Self.tiny
+                    "--set", "training.early_stopping_patience=0", "--workers", "\(workers)"] + Self.tiny
         let straight = try Self.run(Self.train, args + ["--save", "a.safetensors"], in: dir)
         #expect(straight.status == 0, "\(straight.stderr)")
 

@@ -12,8 +12,9 @@ import Testing
 
     /// Dropout on (the generator state must be restored), Adam, plateau schedule (validation
     /// feeds it), several epochs, validation every 5 steps.
-    static func config(maxSteps: Int) -> TrainingConfig {
+    static func config(maxSteps: Int, workers: Int = 1) -> TrainingConfig {
         var c = TrainerFixture.config(hidden: 12, dropout: 0.3)
+        c.training.workers = workers
         c.model.encoderLayers = 2
         c.model.decoderLayers = 2
         c.training.batchTokens = 200
@@ -31,20 +32,20 @@ import Testing
             validation: try TrainerFixture.validation(heldOut), paths: CheckpointPaths(model: dir + "/m.safetensors"))
     }
 
-    @Test(arguments: [10, 15, 25])
-    func resumedRunEndsWithTheSameParameters(stopAt: Int) throws {
+    @Test(arguments: [(10, 1), (15, 1), (25, 1), (10, 2), (25, 2)])
+    func resumedRunEndsWithTheSameParameters(stopAt: Int, workers: Int) throws {
         let total = 33  // several epochs of ~11 batches; ends between validations
         let a = try TrainerFixture.scratch(), b = try TrainerFixture.scratch()
         defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
 
-        let straight = try Self.trainer(Self.config(maxSteps: total), dir: a)
+        let straight = try Self.trainer(Self.config(maxSteps: total, workers: workers), dir: a)
         _ = try straight.run()
         #expect(straight.state.step == total)
 
         // Stopped at a checkpoint, then everything rebuilt from the files.
-        let first = try Self.trainer(Self.config(maxSteps: stopAt), dir: b)
+        let first = try Self.trainer(Self.config(maxSteps: stopAt, workers: workers), dir: b)
         _ = try first.run()
-        let resumed = try Self.trainer(Self.config(maxSteps: total), dir: b)
+        let resumed = try Self.trainer(Self.config(maxSteps: total, workers: workers), dir: b)
         try resumed.resume(from: CheckpointPaths(model: b + "/m.safetensors").resumeState)
         #expect(resumed.state.step == stopAt)
         _ = try resumed.run()

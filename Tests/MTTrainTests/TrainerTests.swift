@@ -58,10 +58,12 @@ enum TrainerFixture {
 @Suite struct TrainerTests {
     /// The toy task learned through the Trainer (batching, clipping, Adam, validation,
     /// early stopping, checkpoints) instead of a hand loop.
-    @Test func learnsTheToyTaskAndKeepsBestAndLastModels() throws {
+    @Test(arguments: [1, 2])
+    func learnsTheToyTaskAndKeepsBestAndLastModels(workers: Int) throws {
         let train = TrainerFixture.pairs(3000, seed: 2024)
         let heldOut = TrainerFixture.pairs(200, seed: 99)
         var config = TrainerFixture.config(hidden: 64)
+        config.training.workers = workers
         config.model.embeddingSize = 32
         config.model.bidirectionalEncoder = true
         config.training.epochs = 6
@@ -76,7 +78,7 @@ enum TrainerFixture {
         trainer.log = try TrainingLog(path: paths.log)
         let start = Date()
         let outcome = try trainer.run()
-        print("trainer toy task: BLEU \(outcome.bestBLEU ?? -1) after \(outcome.steps) steps (\(outcome.reason.rawValue)) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        print("trainer toy task (\(workers) workers): BLEU \(outcome.bestBLEU ?? -1) after \(outcome.steps) steps (\(outcome.reason.rawValue)) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
         #expect((outcome.bestBLEU ?? 0) >= 95)
         #expect(outcome.lastValidation.map { $0.perplexity < 1.2 } == true)
 

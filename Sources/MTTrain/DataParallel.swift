@@ -1,0 +1,119 @@
+import MTModel
+import MTTensor
+
+/// Data-parallel forward and backward over W workers on one machine.
+///
+/// Each batch is split into W parts by sentences (consecutive columns, balanced by target
+/// tokens). Worker 0 runs the primary model on part 0 on the calling thread; worker k runs
+/// replica k (the primary's parameter values, its own gradients and workspaces) on part k
+/// on a pool thread. Every part divides its loss by the whole batch's target tokens, so
+/// the sum of the workers' gradients is the whole batch's gradient; it is summed into the
+/// primary's gradients in the fixed order 0, 1, …, W−1 (each worker adds up one slice of
+/// the elements), so results do not depend on thread timing.
+///
+/// Dropout: per batch, W seeds are drawn from the caller's generator, one stream per
+/// worker, so the same seed, data and W give the same model, and the caller's generator
+/// state alone is enough to resume.
+public final class DataParallel<T: Real> {
+    public let primary: Seq2Seq<T>
+    /// Workers 1..<W.
+    public let replicas: [Seq2Seq<T>]
+    public var workers: Int { replicas.count + 1 }
+    private let pool: WorkerPool
+    /// Per worker: its slices (parameter index, first element, count) of the gradient sum.
+    private let slices: [[(parameter: Int, offset: Int, count: Int)]]
+
+    public init(model: Seq2Seq<T>, workers: Int) {
+        precondition(workers >= 1, "workers must be at least 1")
+        primary = model
+        replicas = (1..<workers).map { _ in Seq2Seq<T>(sharingParametersWith: model) }
+        pool = WorkerPool(count: workers)
+        // Element ranges of the parameters taken as one vector, cut at multiples of 16.
+        let counts = model.store.parameters.map(\.count)
+        let total = counts.reduce(0, +)
+        let bounds = (0...workers).map { w in w == workers ? total : min(total, (total * w / workers) / 16 * 16) }
+        var slices: [[(parameter: Int, offset: Int, count: Int)]] = []
+        for w in 0..<workers {
+            var mine: [(parameter: Int, offset: Int, count: Int)] = []
+            var start = 0
+            for (i, n) in counts.enumerated() {
+                let lo = max(start, bounds[w]), hi = min(start + n, bounds[w + 1])
+                if lo < hi { mine.append((i, lo - start, hi - lo)) }
+                start += n
+            }
+            slices.append(mine)
+        }
+        self.slices = slices
+    }
+
+    /// Runs `body` over the element slices of the primary's parameters, each worker its own
+    /// slices at once (every element exactly once, always by the same worker).
+    public func parameterSlices(_ body: (_ parameter: Int, _ offset: Int, _ count: Int) -> Void) {
+        let slices = self.slices
+        withoutActuallyEscaping(body) { body in
+            pool.run { k in
+                for s in slices[k] { body(s.parameter, s.offset, s.count) }
+            }
+        }
+    }
+
+    /// `ParameterStore.clipGradients` with the work shared out: partial sums of squares per
+    /// slice, added up in slice order (so the norm does not depend on thread timing).
+    @discardableResult
+    public func clipGradients(maxNorm: Double) -> Double {
+        let parameters = primary.store.parameters, slices = self.slices
+        let all = slices.flatMap { $0 }
+        var partial = [Double](repeating: 0, count: all.count)
+        let firstIndex = slices.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        partial.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            pool.run { k in
+                for (j, s) in slices[k].enumerated() {
+                    out[firstIndex[k] + j] = T.sumOfSquares(parameters[s.parameter].grad.data + s.offset, s.count)
+                }
+            }
+        }
+        let norm = partial.reduce(0, +).squareRoot()
+        if maxNorm > 0, norm > maxNorm, norm.isFinite {
+            let factor = T(maxNorm / norm)
+            parameterSlices { i, offset, n in T.scale(factor, parameters[i].grad.data + offset, n) }
+        }
+        return norm
+    }
+
+    /// Zeroes every worker's gradients, runs forward and backward on the parts, and leaves
+    /// the whole batch's gradient (of loss / target tokens) in the primary's parameters.
+    /// Returns the sums over the whole batch.
+    public func forwardBackward(_ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom) -> CrossEntropySums {
+        let w = workers
+        let seeds = (0..<w).map { _ in rng.next() }
+        let parts = batch.balancedColumnRanges(parts: w).map { batch.columns($0) }
+        let total = batch.targetTokenCount
+        let models = [primary] + replicas
+        var sums = [CrossEntropySums](repeating: CrossEntropySums(), count: w)
+        sums.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            pool.run { k in
+                let model = models[k]
+                model.store.zeroGradients()
+                guard k < parts.count else { return }
+                out[k] = model.forwardBackward(
+                    parts[k], training: training, rng: SeededRandom(seed: seeds[k]), normalizer: total)
+            }
+        }
+        if w > 1 {
+            let grads = models.map { $0.store.parameters.map(\.grad) }
+            parameterSlices { i, offset, n in
+                let g = grads[0][i].data + offset
+                for r in 1..<w { T.add(g, grads[r][i].data + offset, g, n) }
+            }
+        }
+        var result = CrossEntropySums()
+        for s in sums {
+            result.loss += s.loss
+            result.nll += s.nll
+            result.tokens += s.tokens
+        }
+        return result
+    }
+}
