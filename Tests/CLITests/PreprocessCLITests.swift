@@ -3,15 +3,9 @@ import Testing
 
 /// End-to-end tests of the mt-preprocess binary (built by `swift build --build-tests`).
 @Suite struct PreprocessCLITests {
-    static let binary: String = {
-        let candidates: [String?] = [
-            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("mt-preprocess").path,
-            packageRoot.appendingPathComponent(".build/debug/mt-preprocess").path,
-        ]
-        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "mt-preprocess-not-built"
-    }()
+    static let binary = CLI.binary("mt-preprocess")
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = CLI.packageRoot
 
     static let corpora: String? = {
         let candidates: [String?] = [ProcessInfo.processInfo.environment["MT_SHARED_CORPORA"],
@@ -19,32 +13,8 @@ import Testing
         return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
     }()
 
-    struct Result {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-        var out: String { String(decoding: stdout, as: UTF8.self) }
-    }
-
-    /// Runs `sh -c script` in `directory` with the binary as $B.
-    func sh(_ script: String, in directory: String) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        p.currentDirectoryURL = URL(fileURLWithPath: directory)
-        p.environment = ProcessInfo.processInfo.environment.merging(["B": Self.binary]) { $1 }
-        // Output goes to files: no pipe to drain while the child runs.
-        let base = NSTemporaryDirectory() + "mt-preprocess-cli-" + UUID().uuidString
-        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: base + ".out"); try? FileManager.default.removeItem(atPath: base + ".err") }
-        p.standardOutput = FileHandle(forWritingAtPath: base + ".out")
-        p.standardError = FileHandle(forWritingAtPath: base + ".err")
-        try p.run()
-        p.waitUntilExit()
-        let outData = FileManager.default.contents(atPath: base + ".out") ?? Data()
-        let errData = FileManager.default.contents(atPath: base + ".err") ?? Data()
-        return Result(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    func sh(_ script: String, in directory: String) throws -> CLI.Result {
+        try CLI.sh(script, binary: Self.binary, in: directory)
     }
 
     func scratch(_ files: [String: [UInt8]] = [:]) throws -> String {
@@ -62,7 +32,7 @@ import Testing
     static let en = Array("A man sleeps.\nTwo women read a book.\nA child plays in the garden.\nA woman reads.\n".utf8)
 
     /// The only stderr line that is not a progress or warning line must be the error.
-    func expectOneError(_ r: Result, contains fragment: String) {
+    func expectOneError(_ r: CLI.Result, contains fragment: String) {
         #expect(r.status != 0)
         let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("mt-preprocess: error: ") }
         #expect(errors.count == 1, "stderr: \(r.stderr)")

@@ -7,19 +7,9 @@ import Glibc
 
 /// End-to-end tests of the mt-train binary (built by `swift build --build-tests`).
 @Suite struct TrainCLITests {
-    static let buildDirectory: URL = {
-        let candidates: [URL?] = [
-            Bundle.main.executableURL?.deletingLastPathComponent(),
-            PreprocessCLITests.packageRoot.appendingPathComponent(".build/debug"),
-        ]
-        return candidates.compactMap { $0 }.first {
-            FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("mt-train").path)
-        } ?? PreprocessCLITests.packageRoot.appendingPathComponent(".build/debug")
-    }()
-
-    static let train = buildDirectory.appendingPathComponent("mt-train").path
-    static let preprocess = buildDirectory.appendingPathComponent("mt-preprocess").path
-    static let sample = PreprocessCLITests.packageRoot.appendingPathComponent("corpora/sample").path
+    static let train = CLI.binary("mt-train")
+    static let preprocess = CLI.binary("mt-preprocess")
+    static let sample = CLI.packageRoot.appendingPathComponent("corpora/sample").path
 
     /// A tiny model that trains in seconds in a debug build.
     static let tiny = [
@@ -120,7 +110,7 @@ import Glibc
         let log = try String(contentsOfFile: dir + "/m.log.tsv", encoding: .utf8)
         #expect(log.hasPrefix("kind\tepoch\tstep"))
         // Both model files are complete models for mt-translate.
-        let translate = Self.buildDirectory.appendingPathComponent("mt-translate").path
+        let translate = CLI.binary("mt-translate")
         for model in ["m.safetensors", "m.last.safetensors"] {
             let t = try Self.run(translate, ["--model", model, "--input", "va.de", "--beam-size", "1"], in: dir)
             #expect(t.status == 0, "\(model): \(t.stderr)")

@@ -8,39 +8,12 @@ import Testing
 /// End-to-end tests of the mt-translate binary (built by `swift build --build-tests`) on a
 /// random-weight model with a real text pipeline: line discipline does not need a good model.
 @Suite struct TranslateCLITests {
-    static let binary: String = {
-        let candidates: [String?] = [
-            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("mt-translate").path,
-            packageRoot.appendingPathComponent(".build/debug/mt-translate").path,
-        ]
-        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "mt-translate-not-built"
-    }()
+    static let binary = CLI.binary("mt-translate")
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = CLI.packageRoot
 
-    struct Result {
-        var status: Int32
-        var out: String
-        var stderr: String
-    }
-
-    func sh(_ script: String, in directory: String) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        p.currentDirectoryURL = URL(fileURLWithPath: directory)
-        p.environment = ProcessInfo.processInfo.environment.merging(["B": Self.binary]) { $1 }
-        let base = directory + "/run-" + UUID().uuidString
-        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
-        p.standardOutput = FileHandle(forWritingAtPath: base + ".out")
-        p.standardError = FileHandle(forWritingAtPath: base + ".err")
-        try p.run()
-        p.waitUntilExit()
-        let out = FileManager.default.contents(atPath: base + ".out") ?? Data()
-        let err = FileManager.default.contents(atPath: base + ".err") ?? Data()
-        return Result(status: p.terminationStatus, out: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+    func sh(_ script: String, in directory: String) throws -> CLI.Result {
+        try CLI.sh(script, binary: Self.binary, in: directory)
     }
 
     /// A scratch directory holding m.safetensors: a small random model with a BPE pipeline.
