@@ -61,7 +61,7 @@ let package = Package(
 
         .target(
             name: "MTDecode",
-            dependencies: ["MTText", "MTTensor", "MTModel"],
+            dependencies: ["MTText", "MTEval", "MTTensor", "MTModel"],
             swiftSettings: commonSwiftSettings
         ),
         .target(

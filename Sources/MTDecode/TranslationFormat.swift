@@ -1,4 +1,5 @@
 import Foundation
+import MTEval
 
 /// The text `mt-translate` writes for a translation.
 public enum TranslationFormat {
@@ -25,34 +26,14 @@ public enum TranslationFormat {
     public static func attentionJSON(_ t: Translation) -> String {
         let best = t.outputs.first
         var s = "{\"index\":\(t.index),\"source\":["
-        s += t.sourceTokens.map(jsonString).joined(separator: ",")
+        s += t.sourceTokens.map(PythonFormat.jsonString).joined(separator: ",")
         s += "],\"target\":["
-        s += (best?.targetTokens ?? []).map(jsonString).joined(separator: ",")
+        s += (best?.targetTokens ?? []).map(PythonFormat.jsonString).joined(separator: ",")
         s += "],\"weights\":["
         s += (best?.attention ?? []).map { row in
             "[" + row.map { String(format: "%.6g", $0) }.joined(separator: ",") + "]"
         }.joined(separator: ",")
         s += "]}"
         return s
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for u in text.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    out += String(format: "\\u%04x", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }
