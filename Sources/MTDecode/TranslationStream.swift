@@ -3,18 +3,23 @@ import MTTensor
 import MTText
 
 /// Streams lines through a translator: a reader thread takes lines from the input as
-/// they come; the translator takes whatever has arrived (at least one line, at most
-/// `chunkSize`), translates it, writes and flushes. So output appears while input is still
-/// being read, and a pause in the input never holds back lines already read. One output
-/// line per input line (nBest with n-best output), in input order.
+/// they come; the translator takes `chunkSize` lines, or fewer when the input ends or
+/// pauses, translates them, writes and flushes. So output appears while input is still
+/// being read, a pause in the input never holds back lines already read, and input that
+/// keeps flowing (a file, a pipe from a fast producer) is cut into the same chunks on
+/// every run, so its output does not depend on thread timing. One output line per input
+/// line (nBest with n-best output), in input order.
 public final class TranslationStream<T: Real> {
     public let translator: Translator<T>
     public var chunkSize: Int
+    /// How long the input must stay silent before a partial chunk is translated.
+    public var pause: TimeInterval
 
-    public init(translator: Translator<T>, chunkSize: Int) {
+    public init(translator: Translator<T>, chunkSize: Int, pause: TimeInterval = 0.25) {
         precondition(chunkSize > 0)
         self.translator = translator
         self.chunkSize = chunkSize
+        self.pause = pause
     }
 
     /// Translates everything `reader` yields. `warn` gets warnings (with their location
@@ -36,7 +41,7 @@ public final class TranslationStream<T: Real> {
         let nBest = translator.options.nBestFormat ? translator.options.search.nBest : nil
         var index = 0
         while true {
-            let (lines, end, error) = queue.take(max: chunkSize)
+            let (lines, end, error) = queue.take(max: chunkSize, pause: pause)
             if !lines.isEmpty {
                 let translations = translator.translations(lines, firstIndex: index) { message, i in
                     warn("\(message) (\(reader.name):\(i + 1))")
@@ -77,11 +82,15 @@ final class LineQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits for at least one line or the end; takes up to `max` lines.
-    func take(max: Int) -> (lines: [String], end: Bool, error: Error?) {
+    /// Waits for `max` lines, the end, or a silence of `pause` seconds after at least one
+    /// line; takes up to `max` lines.
+    func take(max: Int, pause: TimeInterval) -> (lines: [String], end: Bool, error: Error?) {
         condition.lock()
         defer { condition.unlock() }
         while lines.isEmpty && !ended { condition.wait() }
+        while lines.count < max && !ended {
+            if !condition.wait(until: Date(timeIntervalSinceNow: pause)) { break }
+        }
         let n = Swift.min(max, lines.count)
         let taken = Array(lines[0..<n])
         lines.removeFirst(n)
