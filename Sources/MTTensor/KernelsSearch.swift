@@ -32,28 +32,9 @@ extension Real {
             }
             var threshold = -Self.infinity
             for c in 0..<cols where row[c] > threshold {
-                let v = row[c], dv = Double(v)
-                var j = k - 1
-                // Strictly greater moves up: equal values keep the lower index first.
-                while j > 0 && dv > val[j - 1] {
-                    val[j] = val[j - 1]
-                    idx[j] = idx[j - 1]
-                    j -= 1
-                }
-                val[j] = dv
-                idx[j] = Int32(c)
-                threshold = Self(val[k - 1])
+                threshold = Self(insertTopK(Double(row[c]), index: c, idx, val, k))
             }
-            // Rows with fewer than k non-NaN entries above −∞: fill with unused indices so
-            // the k indices stay distinct.
-            if val[k - 1] == -Double.infinity {
-                var next = 0
-                for j in 0..<k where val[j] == -Double.infinity {
-                    while (0..<j).contains(where: { idx[$0] == Int32(next) }) { next += 1 }
-                    idx[j] = Int32(next)
-                    next += 1
-                }
-            }
+            fillUnusedIndices(idx, val, k)
         }
     }
 
@@ -87,27 +68,11 @@ extension Real {
                 for c in c0..<end {
                     let v = (row[c] - m) - logSum
                     guard v > threshold else { continue }
-                    let dv = Double(v)
-                    var j = k - 1
-                    while j > 0 && dv > val[j - 1] {
-                        val[j] = val[j - 1]
-                        idx[j] = idx[j - 1]
-                        j -= 1
-                    }
-                    val[j] = dv
-                    idx[j] = Int32(c)
-                    threshold = Self(val[k - 1])
+                    threshold = Self(insertTopK(Double(v), index: c, idx, val, k))
                 }
                 c0 = end
             }
-            if val[k - 1] == -Double.infinity {
-                var next = 0
-                for j in 0..<k where val[j] == -Double.infinity {
-                    while (0..<j).contains(where: { idx[$0] == Int32(next) }) { next += 1 }
-                    idx[j] = Int32(next)
-                    next += 1
-                }
-            }
+            fillUnusedIndices(idx, val, k)
         }
     }
 
@@ -145,5 +110,37 @@ extension Real {
 
     @inlinable public static func toDouble(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
         for i in 0..<n { y[i] = Double(x[i]) }
+    }
+}
+
+extension Real {
+    /// Inserts (dv, index) into a row's descending top-k list and returns the new k-th value.
+    /// Strictly greater moves up: equal values keep the lower index first.
+    @inlinable @inline(__always)
+    static func insertTopK(
+        _ dv: Double, index c: Int, _ idx: UnsafeMutablePointer<Int32>, _ val: UnsafeMutablePointer<Double>, _ k: Int
+    ) -> Double {
+        var j = k - 1
+        while j > 0 && dv > val[j - 1] {
+            val[j] = val[j - 1]
+            idx[j] = idx[j - 1]
+            j -= 1
+        }
+        val[j] = dv
+        idx[j] = Int32(c)
+        return val[k - 1]
+    }
+
+    /// Rows with fewer than k non-NaN entries above −∞: fill with unused indices so the k
+    /// indices stay distinct.
+    @inlinable
+    static func fillUnusedIndices(_ idx: UnsafeMutablePointer<Int32>, _ val: UnsafePointer<Double>, _ k: Int) {
+        guard val[k - 1] == -Double.infinity else { return }
+        var next = 0
+        for j in 0..<k where val[j] == -Double.infinity {
+            while (0..<j).contains(where: { idx[$0] == Int32(next) }) { next += 1 }
+            idx[j] = Int32(next)
+            next += 1
+        }
     }
 }
