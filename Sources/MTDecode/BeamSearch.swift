@@ -13,10 +13,11 @@ import MTTensor
 /// length limit every candidate among the K best is finished as it stands.
 ///
 /// Finished hypotheses are ranked by score = Σ log p / lp(n), lp(n) = ((5 + n)/6)^α with n
-/// the scored steps (tokens, plus `</s>` when produced). A sentence is done when it holds K
-/// finished hypotheses and no live one can beat the K-th: a live score only falls with
-/// more tokens, and lp grows at most to lp(limit), so bestLive / lp(limit) bounds it.
-/// Done sentences leave the decoder batch (their rows are dropped).
+/// the scored steps (tokens, plus `</s>` when produced). With `earlyStop` a sentence is done
+/// when it holds K finished hypotheses. Without it, it is done when, besides, no live one
+/// can beat the K-th: a live score only falls with more tokens, and lp grows at most to
+/// lp(limit), so bestLive / lp(limit) bounds it. Done sentences leave the decoder batch
+/// (their rows are dropped).
 ///
 /// Decoding keeps no training caches: the decoder runs with a capacity of one step and
 /// `selectDecoderBatch` carries the states (reordered) from one step to the next.
@@ -24,6 +25,8 @@ import MTTensor
 public final class BeamSearch<T: Real> {
     public let model: Seq2Seq<T>
     public let options: BeamSearchOptions
+    /// Decoder rows run so far (one per live hypothesis per step): the search's work.
+    public private(set) var decodedRows = 0
 
     // Reused buffers.
     private var inputIds: [Int32] = []
@@ -102,6 +105,7 @@ public final class BeamSearch<T: Real> {
             }
             inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
             let hidden = model.decodeStep(0)
+            decodedRows += rowCount
             let logits = model.generator.logitRows(hidden, rows: rowCount)
             if topIndices.count < rowCount * k {
                 topIndices = [Int32](repeating: 0, count: rowCount * k)
@@ -150,7 +154,7 @@ public final class BeamSearch<T: Real> {
                 }
                 sentence.finished.sort { $0.score > $1.score }
                 if sentence.finished.count > options.beamSize { sentence.finished.removeLast(sentence.finished.count - options.beamSize) }
-                var done = final || alive.isEmpty
+                var done = final || alive.isEmpty || (options.earlyStop && sentence.finished.count >= k)
                 if !done && sentence.finished.count >= k {
                     let bound = alive[0].score / options.lengthNormalizer(sentence.limit)
                     done = bound <= sentence.finished[k - 1].score

@@ -15,6 +15,11 @@ public struct BeamSearchOptions: Equatable, Sendable {
     /// Outputs have at most ⌊maxLengthRatio · source length⌋ + maxLengthConstant tokens.
     public var maxLengthRatio = 2.0
     public var maxLengthConstant = 10
+    /// End a sentence's search as soon as K hypotheses have finished (as Marian does).
+    /// Without it the search goes on until no live hypothesis can beat the K-th finished
+    /// one even at the length limit: the best the beam can find, at about a third more
+    /// decoder steps on Multi30k with α = 1.
+    public var earlyStop = true
     /// Keep every step's attention weights (for --attention).
     public var keepAttention = false
     /// Keep each token's most-attended source position (for --replace-unk).

@@ -30,7 +30,11 @@ struct MTTranslate: ParsableCommand {
     @Option(help: "Print this many hypotheses per input as `INDEX ||| hypothesis ||| score`.") var nBest: Int?
     @Option(help: "α of the length normalisation ((5 + n) / 6)^α; 0 disables it.") var lengthPenalty = 1.0
     @Option(help: "Outputs stop after ratio × source length + 10 tokens.") var maxLengthRatio = 2.0
-    @Option(help: "Sentences per batch.") var batchSize = 32
+    @Option(help: "Sentences per batch.") var batchSize = 64
+    @Flag(inversion: .prefixedNo, help: """
+        End a sentence's search once beam-size hypotheses have finished; --no-early-stop \
+        searches on until no live hypothesis can beat them (slower, rarely better).
+        """) var earlyStop = true
     @Option(help: """
         Worker threads (default: one per core). Each translates whole batches with its own copy \
         of the model and a single BLAS thread; the output is the same for any number.
@@ -64,6 +68,7 @@ struct MTTranslate: ParsableCommand {
         options.search.nBest = nBest ?? 1
         options.search.lengthPenalty = lengthPenalty
         options.search.maxLengthRatio = maxLengthRatio
+        options.search.earlyStop = earlyStop
         options.batchSize = batchSize
         options.replaceUnknown = replaceUnk
         options.nBestFormat = nBest != nil

@@ -29,8 +29,11 @@ import Testing
         }
     }()
 
-    static func options(beam: Int, nBest: Int = 1, alpha: Double = 0, ratio: Double = 1.5, constant: Int = 2) -> BeamSearchOptions {
+    static func options(
+        beam: Int, nBest: Int = 1, alpha: Double = 0, ratio: Double = 1.5, constant: Int = 2, earlyStop: Bool = true
+    ) -> BeamSearchOptions {
         var o = BeamSearchOptions()
+        o.earlyStop = earlyStop
         o.beamSize = beam
         o.nBest = nBest
         o.lengthPenalty = alpha
@@ -49,16 +52,31 @@ import Testing
         }
     }
 
-    @Test(arguments: [AttentionScore.general, .dot, .mlp])
-    func bestBeamScoresAtLeastGreedy(_ attention: AttentionScore) {
+    @Test(arguments: [AttentionScore.general, .dot, .mlp], [true, false])
+    func bestBeamScoresAtLeastGreedy(_ attention: AttentionScore, _ earlyStop: Bool) {
         let model = Self.model(attention: attention)
         let greedy = BeamSearch(model: model, options: Self.options(beam: 1)).search(Self.sources)
         for k in [2, 5] {
-            let beam = BeamSearch(model: model, options: Self.options(beam: k)).search(Self.sources)
+            let beam = BeamSearch(model: model, options: Self.options(beam: k, earlyStop: earlyStop)).search(Self.sources)
             for (g, b) in zip(greedy, beam) {
                 #expect(b[0].logProbability >= g[0].logProbability - 1e-9)
             }
         }
+    }
+
+    /// Searching on past K finished hypotheses only adds candidates, so it never ends with
+    /// a worse best; early stopping saves decoder rows when α > 0 lets longer outputs win.
+    @Test(arguments: [0.0, 1.0])
+    func earlyStopSavesRowsAndNeverBeatsExhaustive(_ alpha: Double) {
+        let model = Self.model()
+        model.generator.bias.value.data[3] += 2   // make </s> likely, so hypotheses finish before the limit
+        let early = BeamSearch(model: model, options: Self.options(beam: 4, alpha: alpha, ratio: 3, constant: 4))
+        let exhaustive = BeamSearch(
+            model: model, options: Self.options(beam: 4, alpha: alpha, ratio: 3, constant: 4, earlyStop: false))
+        let e = early.search(Self.sources), x = exhaustive.search(Self.sources)
+        for (a, b) in zip(e, x) { #expect(b[0].score >= a[0].score - 1e-12) }
+        #expect(early.decodedRows <= exhaustive.decodedRows)
+        if alpha > 0 { #expect(early.decodedRows < exhaustive.decodedRows) }
     }
 
     @Test func batchedEqualsOneByOne() {
@@ -87,9 +105,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [0.0, 1.0])
-    func nBestListsAreSortedAndDistinct(_ alpha: Double) {
-        let o = Self.options(beam: 5, nBest: 5, alpha: alpha)
+    @Test(arguments: [0.0, 1.0], [true, false])
+    func nBestListsAreSortedAndDistinct(_ alpha: Double, _ earlyStop: Bool) {
+        let o = Self.options(beam: 5, nBest: 5, alpha: alpha, earlyStop: earlyStop)
         let out = BeamSearch(model: Self.model(), options: o).search(Self.sources)
         for (s, list) in zip(Self.sources, out) {
             if s.isEmpty {
