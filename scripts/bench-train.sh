@@ -11,6 +11,9 @@
 # Also prints the process CPU time (user + system) per update step, which tells work from
 # waiting when the machine is shared.
 #
+# OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE forces one; mt-train's
+# first line names the kernel in use.
+#
 # Usage: scripts/bench-train.sh [STEPS] [THREADS] [WORKERS]      (defaults 200, 2 and 1)
 # THREADS are shared out among the WORKERS: each data-parallel worker calls BLAS with
 # max(1, THREADS / WORKERS) threads.

@@ -8,4 +8,16 @@ public enum BLASThreads {
     }
 
     public static var current: Int { Int(openblas_get_num_threads()) }
+
+    /// The kernel family OpenBLAS chose for this CPU (e.g. "Haswell", "Cooperlake"), or
+    /// the one forced by OPENBLAS_CORETYPE: speed figures depend on it.
+    public static var kernel: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// "OpenBLAS Cooperlake kernel, 2 threads", for progress lines and benchmarks.
+    public static var summary: String {
+        "OpenBLAS \(kernel) kernel, \(current) thread\(current == 1 ? "" : "s")"
+    }
 }

@@ -73,6 +73,7 @@ public enum TrainingRun {
             ProgressReporter(logInterval: t.logInterval, interactive: $0, output: StandardError.write)
         } ?? ProgressReporter(logInterval: t.logInterval)
         trainer.reporter = reporter
+        reporter.message("mt-train: \(t.workers) worker\(t.workers == 1 ? "" : "s"), each with \(BLASThreads.summary)")
         if validation == nil {
             reporter.message("mt-train: warning: no validation data in \(options.dataDirectory): no BLEU, no early stopping; the model file is the latest")
         }

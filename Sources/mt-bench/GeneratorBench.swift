@@ -86,7 +86,7 @@ struct GeneratorBench: ParsableCommand {
         let total = median(whole), gemmTime = median(gemmOnly)
 
         let flops = 3 * 2 * Double(rows) * Double(h) * Double(v)
-        print("generator: \(rows) positions (\(batch)×\(length)) × \(v) vocabulary, H = \(h), smoothing \(smoothing), chunk \(chunk) rows, BLAS threads \(BLASThreads.current)")
+        print("generator: \(rows) positions (\(batch)×\(length)) × \(v) vocabulary, H = \(h), smoothing \(smoothing), chunk \(chunk) rows, \(BLASThreads.summary)")
         print(String(format: "  forward + backward: %.2f ms/iteration (median; min %.2f), %.1f GFLOP/s (3 GEMMs of 2·N·H·V = %.2f GFLOP)",
                      total, whole.min()!, flops / (total * 1e6), flops / 1e9))
         print(String(format: "  sgemm alone: %.2f ms/iteration (median; min %.2f), %.1f GFLOP/s = %.1f%% of the time",

@@ -82,7 +82,7 @@ struct LSTMBench: ParsableCommand {
         print("""
             mt-bench lstm: cell \(cellType.rawValue), \(layers) layer(s)\(bidirectional ? " bidirectional" : ""), \
             T=\(steps) B=\(batch) E=\(input) H=\(hidden)\(bidirectional ? " per direction" : ""), \
-            Float, OpenBLAS threads \(BLASThreads.current), \(cpuTime ? "process CPU time" : "wall time")
+            Float, \(BLASThreads.summary), \(cpuTime ? "process CPU time" : "wall time")
             GEMM work per iteration: \(fmt(flops / 1e9)) GFLOP
             forward+backward: \(fmt(measured.best)) ms/iteration best, \(fmt(measured.median)) median \
             of \(iterations) -> \(fmt(flops / measured.best / 1e6)) GFLOP/s (best)

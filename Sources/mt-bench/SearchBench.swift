@@ -10,7 +10,7 @@ struct SearchBench: ParsableCommand {
         commandName: "search", abstract: "Time batched beam search on random sentences with a random-weight model.")
     @Option(help: "Beam size (1 is greedy).") var beam = 5
     @Option(help: "Number of sentences.") var sentences = 1000
-    @Option(help: "Sentences per batch.") var batch = 32
+    @Option(help: "Sentences per batch.") var batch = 64
     @Option(help: "OpenBLAS threads.") var threads = 2
     @Option(help: "Worker threads, each searching whole batches with its own model copy (use with --threads 1).")
     var workers = 1
@@ -40,6 +40,6 @@ struct SearchBench: ParsableCommand {
             format: "beam %d batch %d threads %d workers %d: %d sentences (%d source tokens) in %.2f s: "
                 + "%.1f sentences/s, %.0f target tokens/s (%d target tokens)",
             beam, batch, threads, workers, sentences, sourceTokens, seconds, Double(sentences) / seconds,
-            Double(tokens) / seconds, tokens))
+            Double(tokens) / seconds, tokens) + "; \(BLASThreads.summary)")
     }
 }

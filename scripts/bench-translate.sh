@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Decoding speed on Multi30k test2016 (1000 sentences): beam 5 and greedy search with a
+# trained model, sentences/s, output words/s and cased BLEU; with a second argument, the
+# PyTorch reference's own decoding of the same file right after, from a model.pt it saved
+# (scripts/reference-decode.py), so the ratio comes from one run on one machine.
+#
+# Usage: scripts/bench-translate.sh MODEL.safetensors [REFERENCE_MODEL.pt]
+# Environment: MULTI30K (corpus directory), SRC/TGT (default de/en), THREADS (mt-translate
+# --threads; default one per core), REFERENCE_PYTHON (a python with torch and sacrebleu;
+# default python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 1 ] || { sed -n 2,10p "$0" >&2; exit 2; }
+MODEL=$1
+REFERENCE_MODEL=${2:-}
+SRC=${SRC:-de}
+TGT=${TGT:-en}
+CORPUS=${MULTI30K:-}
+if [ -z "$CORPUS" ]; then
+    for c in ../shared/corpora/multi30k ../../shared/corpora/multi30k corpora/multi30k; do
+        if [ -f "$c/test2016.$SRC" ]; then CORPUS=$c; break; fi
+    done
+fi
+[ -n "$CORPUS" ] || { echo "bench-translate: no Multi30k corpus; set MULTI30K" >&2; exit 1; }
+[ -f "$MODEL" ] || { echo "bench-translate: no such model ($MODEL)" >&2; exit 1; }
+swift build -c release --product mt-translate >/dev/null
+swift build -c release --product mt-bleu >/dev/null
+BIN=.build/release
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+THREAD_ARGS=()
+[ -n "${THREADS:-}" ] && THREAD_ARGS=(--threads "$THREADS")
+
+echo "bench-translate: $(wc -l < "$CORPUS/test2016.$SRC") sentences of $CORPUS/test2016.$SRC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+for beam in 5 1; do
+    TIMEFORMAT="%R %U %S"
+    { time "$BIN/mt-translate" --model "$MODEL" --beam-size "$beam" "${THREAD_ARGS[@]}" \
+        < "$CORPUS/test2016.$SRC" > "$WORK/out.$beam" ; } 2> "$WORK/time.$beam"
+    read -r REAL USER_S SYS_S < <(tail -n 1 "$WORK/time.$beam")
+    LINES=$(wc -l < "$WORK/out.$beam")
+    WORDS=$(wc -w < "$WORK/out.$beam")
+    BLEU=$("$BIN/mt-bleu" "$CORPUS/test2016.$TGT" -i "$WORK/out.$beam" -b)
+    awk -v b="$beam" -v r="$REAL" -v u="$USER_S" -v s="$SYS_S" -v n="$LINES" -v w="$WORDS" -v bleu="$BLEU" 'BEGIN {
+        printf "ours %s: %d sentences in %.2f s = %.1f sentences/s, %.0f output words/s, process CPU %.1f s; BLEU %s\n",
+            (b == 1 ? "greedy" : "beam" b), n, r, n / r, w / r, u + s, bleu }'
+done
+if [ -n "$REFERENCE_MODEL" ]; then
+    "${REFERENCE_PYTHON:-python3}" scripts/reference-decode.py "$REFERENCE_MODEL" --data "$CORPUS" \
+        --src "$SRC" --tgt "$TGT" --threads "$(nproc)"
+fi
