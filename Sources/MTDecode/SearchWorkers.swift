@@ -6,7 +6,8 @@ import MTTensor
 /// Beam search on several threads: one searcher per worker, each with its own model
 /// replica (decoding state lives in the model, so a model cannot be shared). Sentences are
 /// independent, so the workers take whole batches — exactly those `searchInBatches` makes —
-/// and the results are those of one searcher, in input order.
+/// and the results are those of one searcher, in input order. Batches are taken longest
+/// first, so the last ones to finish are short and the workers end together.
 public final class SearchWorkers<T: Real> {
     public let searchers: [BeamSearch<T>]
 
@@ -27,9 +28,9 @@ public final class SearchWorkers<T: Real> {
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let searcher = searchers[w]
             while true {
-                let b = results.takeBatch()
-                guard b < batches.count else { return }
-                let chunk = batches[b]
+                let taken = results.takeBatch()
+                guard taken < batches.count else { return }
+                let chunk = batches[batches.count - 1 - taken]   // sorted by length: longest first
                 let out = searcher.search(chunk.map { sources[$0] })
                 results.store(out, at: chunk)
             }
