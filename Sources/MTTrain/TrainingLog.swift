@@ -64,11 +64,14 @@ public final class TrainingLog {
     public let path: String
     private var fd: Int32
 
-    /// Opens `path`, replacing it, or with `append` (for a resumed run) adding to it;
-    /// the header is written whenever the file starts empty.
-    public init(path: String, append: Bool = false) throws {
+    /// Opens `path`, replacing it, or with `resumingAt` (a resumed run's step) adding to it
+    /// after dropping the records of later steps: the run that wrote them was stopped
+    /// before its next checkpoint, so the resumed run does those steps again and logs
+    /// them itself. The header is written whenever the file starts empty.
+    public init(path: String, resumingAt step: Int? = nil) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o666)
+        if let step { try Self.dropRecords(after: step, in: path) }
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (step != nil ? O_APPEND : O_TRUNC), 0o666)
         guard fd >= 0 else { throw FileError("cannot open the training log: \(String(cString: strerror(errno)))", path: path) }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_size == 0 {
@@ -77,6 +80,27 @@ public final class TrainingLog {
     }
 
     deinit { close() }
+
+    /// Rewrites `path` (atomically) without the records whose step is above `step`; lines
+    /// it cannot read as records are kept.
+    static func dropRecords(after step: Int, in path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        let kept = lines.filter { line in
+            let cells = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard cells.count == columns.count, TrainingLogRecord.Kind(rawValue: String(cells[0])) != nil,
+                  let s = Int(cells[2]) else { return true }
+            return s <= step
+        }
+        guard kept.count < lines.count else { return }
+        do {
+            try AtomicFile.write(Array(kept.map { $0 + "\n" }.joined().utf8), to: path)
+        } catch {
+            throw FileError("cannot rewrite the training log: \(error)", path: path)
+        }
+    }
 
     public func write(_ record: TrainingLogRecord) throws {
         try writeLine(record.cells.joined(separator: "\t"))

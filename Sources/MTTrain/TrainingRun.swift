@@ -77,7 +77,7 @@ public enum TrainingRun {
         if validation == nil {
             reporter.message("mt-train: warning: no validation data in \(options.dataDirectory): no BLEU, no early stopping; the model file is the latest")
         }
-        trainer.log = try TrainingLog(path: paths.log, append: options.resume)
+        trainer.log = try TrainingLog(path: paths.log, resumingAt: options.resume ? trainer.state.step : nil)
         trainer.stopRequested = stopRequested
         let outcome = try trainer.run()
         if let peak = peakMemoryKilobytes() {

@@ -176,15 +176,18 @@ import Glibc
         for (round, waitForStep) in [(0, 10), (1, 30)].enumerated().map({ ($0.offset, $0.element.1) }) {
             let (p, err) = try Self.start(Self.train, args + ["--save", "b.safetensors"] + (round > 0 ? ["--resume"] : []), in: dir)
             let deadline = Date().addingTimeInterval(120)
-            // Wait for a checkpoint at or after the wanted step, then a little into the next steps.
+            // Wait for a checkpoint at or after the wanted step and a logged interval after it,
+            // so the kill loses logged progress that the resumed run must not log twice.
             while p.isRunning, Date() < deadline {
                 let log = (try? String(contentsOfFile: dir + "/b.log.tsv", encoding: .utf8)) ?? ""
-                let steps = log.split(separator: "\n").filter { $0.hasPrefix("validation\t") }
-                    .compactMap { Int($0.split(separator: "\t")[2]) }
-                if FileManager.default.fileExists(atPath: state), let last = steps.last, last >= waitForStep { break }
-                usleep(20_000)
+                func steps(_ kind: String) -> [Int] {
+                    log.split(separator: "\n").filter { $0.hasPrefix(kind + "\t") }
+                        .compactMap { Int($0.split(separator: "\t")[2]) }
+                }
+                if FileManager.default.fileExists(atPath: state), let last = steps("validation").last,
+                   last >= waitForStep, let logged = steps("train").last, logged > last { break }
+                usleep(5_000)
             }
-            usleep(150_000)
             if p.isRunning {
                 kill(p.processIdentifier, SIGKILL)
                 kills += 1
@@ -200,5 +203,11 @@ import Glibc
             #expect(a.header == b.header, "\(x) vs \(y): tensor table")
             #expect(a.data == b.data, "\(x) vs \(y): tensor bytes differ")
         }
+        // The log lists every interval and validation once, as the uninterrupted run's does.
+        func loggedSteps(_ name: String) throws -> [String] {
+            try String(contentsOfFile: dir + "/" + name, encoding: .utf8).split(separator: "\n")
+                .map { $0.split(separator: "\t", omittingEmptySubsequences: false).prefix(3).joined(separator: " ") }
+        }
+        #expect(try loggedSteps("b.log.tsv") == loggedSteps("a.log.tsv"))
     }
 }

@@ -23,14 +23,23 @@ import Testing
         log.close()
         #expect(throws: FileError.self) { try log.write(TrainingLogRecord(kind: .train, epoch: 1, step: 1, elapsed: 0)) }
 
-        // Appending (a resumed run) keeps the lines and does not repeat the header.
-        let resumed = try TrainingLog(path: path, append: true)
+        // A resumed run keeps the lines up to its step, drops later ones (the stopped run's
+        // steps it does again) and does not repeat the header.
+        let resumed = try TrainingLog(path: path, resumingAt: 50)
         try resumed.write(TrainingLogRecord(kind: .train, epoch: 2, step: 150, loss: .nan, elapsed: 40))
         resumed.close()
         lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1] == "train\t1\t50\t4.5000\t90.017\t5321\t0.001\t12.3\t\t")
+        #expect(lines[2] == "train\t2\t150\tnan\t\t\t\t40.0\t\t")
+        let again = try TrainingLog(path: path, resumingAt: 150)
+        try again.write(TrainingLogRecord(
+            kind: .validation, epoch: 2, step: 200, learningRate: 5e-4, elapsed: 60, validationPerplexity: 20.5,
+            validationBLEU: 31.234))
+        again.close()
+        lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 4)
-        #expect(lines[2] == "validation\t1\t100\t\t\t\t0.0005\t30.0\t20.500\t31.23")
-        #expect(lines[3] == "train\t2\t150\tnan\t\t\t\t40.0\t\t")
+        #expect(lines[3] == "validation\t2\t200\t\t\t\t0.0005\t60.0\t20.500\t31.23")
         #expect(lines.allSatisfy { $0.split(separator: "\t", omittingEmptySubsequences: false).count == 10 })
 
         // A fresh (non-append) log replaces the old one.
