@@ -77,7 +77,7 @@ let package = Package(
 
         .executableTarget(
             name: "mt-preprocess",
-            dependencies: ["MTText", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTText", "MTDecode", "MTTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(

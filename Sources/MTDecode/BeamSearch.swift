@@ -34,6 +34,10 @@ public final class BeamSearch<T: Real> {
     private var topValues: [Double] = []
     private var attentionArgmax: [Int32] = []
     private var rowBuffer: [Double] = []
+    // The output layer restricted to a batch's shortlist: its rows of the weight and bias.
+    private let shortlistWeight = Tensor<T>([0])
+    private let shortlistBias = Tensor<T>([0])
+    private let shortlistLogits = Tensor<T>([0])
 
     // The search tree of the current batch: one node per live hypothesis ever made.
     private var nodeToken: [Int32] = []
@@ -44,6 +48,12 @@ public final class BeamSearch<T: Real> {
 
     public init(model: Seq2Seq<T>, options: BeamSearchOptions) {
         if let problem = options.problem { preconditionFailure("BeamSearchOptions: \(problem)") }
+        if let shortlist = options.shortlist {
+            precondition(
+                shortlist.sourceVocabularySize == model.config.sourceVocabularySize
+                    && shortlist.targetVocabularySize == model.config.targetVocabularySize,
+                "the shortlist's vocabulary sizes differ from the model's")
+        }
         self.model = model
         self.options = options
     }
@@ -80,7 +90,9 @@ public final class BeamSearch<T: Real> {
         model.encode(source: source, sourceLengths: lengths, training: false)
         model.beginDecoding(steps: 1, targetLengths: nil, training: false)
 
-        let v = model.config.targetVocabularySize
+        // With a shortlist the output layer has one column per allowed target id.
+        let allowed = options.shortlist.map { restrictOutputLayer(to: $0.targets(for: used.map { sources[$0] })) }
+        let v = allowed?.count ?? model.config.targetVocabularySize
         let k = Swift.min(options.beamSize, v)
         nodeToken.removeAll(keepingCapacity: true)
         nodeParent.removeAll(keepingCapacity: true)
@@ -106,7 +118,7 @@ public final class BeamSearch<T: Real> {
             inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
             let hidden = model.decodeStep(0)
             decodedRows += rowCount
-            let logits = model.generator.logitRows(hidden, rows: rowCount)
+            let logits = allowed == nil ? model.generator.logitRows(hidden, rows: rowCount) : shortlistLogitRows(hidden, rows: rowCount)
             if topIndices.count < rowCount * k {
                 topIndices = [Int32](repeating: 0, count: rowCount * k)
                 topValues = [Double](repeating: 0, count: rowCount * k)
@@ -116,6 +128,9 @@ public final class BeamSearch<T: Real> {
                     T.logSoftmaxTopKRows(logits.data, rows: rowCount, cols: v, k: k,
                                indices: idx.baseAddress!, values: val.baseAddress!)
                 }
+            }
+            if let allowed {
+                for slot in 0..<(rowCount * k) { topIndices[slot] = allowed[Int(topIndices[slot])] }
             }
             let weights = model.attention.attentionWeights(0)
             let ld = model.attention.sourceLength
@@ -187,6 +202,31 @@ public final class BeamSearch<T: Real> {
             step += 1
         }
         return results
+    }
+
+    /// Copies the generator's rows for `ids` into the shortlist layer; returns `ids`.
+    private func restrictOutputLayer(to ids: [Int32]) -> [Int32] {
+        let h = model.generator.inputSize
+        shortlistWeight.resize([ids.count, h])
+        shortlistBias.resize([ids.count])
+        let weight = model.generator.weight.value.data, bias = model.generator.bias.value.data
+        for (j, id) in ids.enumerated() {
+            T.copy(weight + Int(id) * h, shortlistWeight.data + j * h, h)
+            shortlistBias.data[j] = bias[Int(id)]
+        }
+        return ids
+    }
+
+    /// Logits [rows, ids] of the shortlist layer.
+    private func shortlistLogitRows(_ input: UnsafePointer<T>, rows: Int) -> Tensor<T> {
+        let h = model.generator.inputSize, n = shortlistBias.count
+        shortlistLogits.resize([rows, n])
+        T.gemm(
+            transA: false, transB: true, m: rows, n: n, k: h,
+            alpha: 1, a: input, lda: h, b: shortlistWeight.data, ldb: h,
+            beta: 0, c: shortlistLogits.data, ldc: n)
+        T.addRowVector(shortlistBias.data, shortlistLogits.data, rows: rows, cols: n)
+        return shortlistLogits
     }
 
     /// Records a live hypothesis's newest token (and what is kept of its attention).

@@ -20,6 +20,8 @@ public struct BeamSearchOptions: Equatable, Sendable {
     /// one even at the length limit: the best the beam can find, at about a third more
     /// decoder steps on Multi30k with α = 1.
     public var earlyStop = true
+    /// Score only the shortlist's target subwords for each batch (nil: the whole vocabulary).
+    public var shortlist: Shortlist?
     /// Keep every step's attention weights (for --attention).
     public var keepAttention = false
     /// Keep each token's most-attended source position (for --replace-unk).

@@ -10,7 +10,7 @@ struct MTPreprocess: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mt-preprocess",
         abstract: "Normalise, tokenise, BPE-split and encode a parallel corpus.",
-        subcommands: [Prepare.self, Tokenize.self, Detokenize.self, Normalize.self, Stats.self],
+        subcommands: [Prepare.self, Tokenize.self, Detokenize.self, Normalize.self, Stats.self, ShortlistCommand.self],
         defaultSubcommand: Prepare.self)
 }
 

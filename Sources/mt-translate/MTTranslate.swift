@@ -39,6 +39,10 @@ struct MTTranslate: ParsableCommand {
         Worker threads (default: one per core). Each translates whole batches with its own copy \
         of the model and a single BLAS thread; the output is the same for any number.
         """) var threads: Int?
+    @Option(help: """
+        Score only the target subwords of this shortlist (from `mt-preprocess shortlist`) for \
+        each batch: faster, nearly as accurate.
+        """) var shortlist: String?
     @Flag(help: "Replace <unk> in the output by the most attended source subword.") var replaceUnk = false
     @Option(help: "Write each output's attention weights to this file as JSON lines.") var attention: String?
     @Option(help: "Read this file instead of stdin.") var input: String?
@@ -52,6 +56,8 @@ struct MTTranslate: ParsableCommand {
         } catch let e as ModelFileError {
             try fail(e.description)
         } catch let e as TextError {
+            try fail(e.description)
+        } catch let e as FileError {
             try fail(e.description)
         }
     }
@@ -80,6 +86,11 @@ struct MTTranslate: ParsableCommand {
         // Parallelism comes from the workers; a BLAS thread pool per GEMM would only compete.
         BLASThreads.set(1)
         let loaded = try ModelFile.load(model)
+        if let shortlist {
+            options.search.shortlist = try Shortlist.load(
+                shortlist, sourceVocabulary: loaded.pipeline.sourceVocabulary,
+                targetVocabulary: loaded.pipeline.targetVocabulary)
+        }
         let reader = try LineReader(path: input ?? "-") { file, line in
             StandardError.write("mt-translate: warning: \(LineReader.invalidUTF8Message) (\(file):\(line))\n")
         }

@@ -124,6 +124,8 @@ import Testing
             "head -c 3000 m.safetensors > cut.safetensors; echo hi | $B --model cut.safetensors": "cut.safetensors",
             "printf 'garbage' > g.safetensors; echo hi | $B --model g.safetensors": "g.safetensors",
             "echo hi | $B --model m.safetensors --beam-size 2 --n-best 3": "n-best",
+            "echo hi | $B --model m.safetensors --shortlist nowhere": "nowhere",
+            "echo hi | $B --model m.safetensors --shortlist m.safetensors": "not a shortlist",
         ]
         for (script, fragment) in scripts {
             let r = try sh(script, in: dir)
@@ -133,6 +135,30 @@ import Testing
             #expect(errors.first?.contains(fragment) == true, "\(script): \(r.stderr)")
             #expect(r.out.isEmpty)
         }
+    }
+
+    /// `mt-preprocess shortlist` from the model's data, then `--shortlist`: one line per
+    /// input as always; a shortlist built from other data is refused.
+    @Test func shortlistFromTheTrainingDataIsUsedAndAForeignOneRefused() throws {
+        let dir = try Self.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let preprocess = CLI.binary("mt-preprocess")
+        var r = try sh("\(preprocess) shortlist --data data --out s.safetensors --frequent 5 --per-source 3", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        _ = FileManager.default.createFile(atPath: dir + "/in.txt", contents: Data(Self.mixedInput))
+        r = try sh("$B --model m.safetensors --shortlist s.safetensors --beam-size 3 < in.txt", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out.split(separator: "\n", omittingEmptySubsequences: false).count == Self.mixedLineCount + 1)
+
+        r = try sh("""
+            printf 'Ein Hund.\\nZwei Hunde.\\n' > other.de; printf 'A dog.\\nTwo dogs.\\n' > other.en
+            \(preprocess) --train-src other.de --train-tgt other.en --out other --vocab-dir other/vocab --bpe-merges 5 2>/dev/null
+            \(preprocess) shortlist --data other --out foreign.safetensors 2>/dev/null
+            echo hi | $B --model m.safetensors --shortlist foreign.safetensors
+            """, in: dir)
+        #expect(r.status != 0)
+        #expect(r.stderr.hasPrefix("mt-translate: error: the shortlist was built with other vocabularies"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.out.isEmpty)
     }
 
     @Test func outputAppearsWhileInputIsStillOpen() throws {

@@ -1,0 +1,84 @@
+import Foundation
+import MTDecode
+import MTModel
+import MTTensor
+import MTText
+import Testing
+
+@Suite struct ShortlistTests {
+    /// Source 4 always comes with target 9, source 5 with target 10; target 6 is everywhere.
+    static let corpus: EncodedCorpus = {
+        var c = EncodedCorpus()
+        for i in 0..<30 {
+            var source: [Int32] = [i % 2 == 0 ? 4 : 5, 6]
+            var target: [Int32] = [6, i % 2 == 0 ? 9 : 10, 6]
+            if i % 3 == 0 { source.append(7); target.append(Int32(11 + i % 4)) }
+            c.append(source: source, target: target)
+        }
+        return c
+    }()
+
+    @Test func translationsFollowCooccurrenceAndFrequentListHoldsSpecials() {
+        let s = Shortlist.build(from: Self.corpus, sourceVocabularySize: 9, targetVocabularySize: 16, frequent: 1, perSource: 2)
+        #expect(s.frequent == [Vocabulary.unk, Vocabulary.eos, 6])
+        #expect(s.translations[4].first == 9)
+        #expect(s.translations[5].first == 10)
+        #expect(s.translations[0].isEmpty && s.translations[8].isEmpty)
+        #expect(s.translations.allSatisfy { $0.count <= 2 && !$0.contains(Vocabulary.pad) && !$0.contains(Vocabulary.bos) })
+        // Sorted union of the frequent ids and the sources' translations; </s> always.
+        #expect(s.targets(for: [[4], [4, 4]]) == ([Vocabulary.unk, Vocabulary.eos, 6] + s.translations[4]).sorted().uniqued())
+        #expect(s.targets(for: [[Int32]]()) == [Vocabulary.unk, Vocabulary.eos, 6])
+    }
+
+    static func vocabulary(_ size: Int, _ tag: String) throws -> Vocabulary {
+        let tokens = Vocabulary.specials + (Vocabulary.specials.count..<size).map { "\(tag)\($0)" }
+        return try Vocabulary(fileText: tokens.map { "\($0)\t1\n" }.joined())
+    }
+
+    @Test func fileRoundTripAndVocabularyCheck() throws {
+        let dir = NSTemporaryDirectory() + "shortlist-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let source = try Self.vocabulary(9, "s"), target = try Self.vocabulary(16, "t")
+        let s = Shortlist.build(from: Self.corpus, sourceVocabularySize: 9, targetVocabularySize: 16, frequent: 3, perSource: 3)
+        let path = dir + "/s.safetensors"
+        try s.write(to: path, sourceVocabulary: source, targetVocabulary: target)
+        #expect(try Shortlist.load(path, sourceVocabulary: source, targetVocabulary: target) == s)
+        #expect(throws: FileError.self) { try Shortlist.load(path, sourceVocabulary: source, targetVocabulary: Self.vocabulary(16, "u")) }
+        #expect(throws: FileError.self) { try Shortlist.load(dir + "/none", sourceVocabulary: source, targetVocabulary: target) }
+        try Data("not a shortlist".utf8).write(to: URL(fileURLWithPath: dir + "/bad"))
+        #expect(throws: FileError.self) { try Shortlist.load(dir + "/bad", sourceVocabulary: source, targetVocabulary: target) }
+    }
+
+    @Test func wholeVocabularyShortlistChangesNothingAndAShortOneBindsTheOutput() {
+        let model = BeamSearchTests.model()
+        var options = BeamSearchTests.options(beam: 3, nBest: 2, alpha: 1)
+        let plain = BeamSearch(model: model, options: options).search(BeamSearchTests.sources)
+        options.shortlist = Shortlist(
+            sourceVocabularySize: 9, targetVocabularySize: 8, frequent: Array(0..<8),
+            translations: Array(repeating: [], count: 9))
+        let whole = BeamSearch(model: model, options: options).search(BeamSearchTests.sources)
+        #expect(whole.map { $0.map(\.tokens) } == plain.map { $0.map(\.tokens) })
+        for (a, b) in zip(whole.joined(), plain.joined()) { #expect(abs(a.score - b.score) < 1e-12) }
+
+        // Only 5 and 7 (and </s>) allowed, whatever the sources: 7 only after source 8.
+        options.shortlist = Shortlist(
+            sourceVocabularySize: 9, targetVocabularySize: 8, frequent: [5],
+            translations: (0..<9).map { $0 == 8 ? [7] : [] })
+        let short = BeamSearch(model: model, options: options)
+        for source in BeamSearchTests.sources where !source.isEmpty {
+            let allowed: Set<Int32> = source.contains(8) ? [5, 7] : [5]
+            for h in short.search([source])[0] {
+                #expect(h.tokens.allSatisfy(allowed.contains), "\(source): \(h.tokens)")
+                #expect(h.logProbability <= 0)
+            }
+        }
+    }
+}
+
+extension Array where Element: Hashable {
+    fileprivate func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
