@@ -6,8 +6,8 @@
 #
 # Usage: scripts/bench-translate.sh MODEL.safetensors [REFERENCE_MODEL.pt]
 # Environment: MULTI30K (corpus directory), SRC/TGT (default de/en), THREADS (mt-translate
-# --threads; default one per core), REFERENCE_PYTHON (a python with torch and sacrebleu;
-# default python3).
+# --threads; default one per core), SHORTLIST (a shortlist file: each search also runs
+# with --shortlist), REFERENCE_PYTHON (a python with torch and sacrebleu; default python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { sed -n 2,10p "$0" >&2; exit 2; }
@@ -32,17 +32,22 @@ THREAD_ARGS=()
 [ -n "${THREADS:-}" ] && THREAD_ARGS=(--threads "$THREADS")
 
 echo "bench-translate: $(wc -l < "$CORPUS/test2016.$SRC") sentences of $CORPUS/test2016.$SRC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+VARIANTS=("")
+[ -n "${SHORTLIST:-}" ] && VARIANTS+=("--shortlist $SHORTLIST")
 for beam in 5 1; do
-    TIMEFORMAT="%R %U %S"
-    { time "$BIN/mt-translate" --model "$MODEL" --beam-size "$beam" "${THREAD_ARGS[@]}" \
-        < "$CORPUS/test2016.$SRC" > "$WORK/out.$beam" ; } 2> "$WORK/time.$beam"
-    read -r REAL USER_S SYS_S < <(tail -n 1 "$WORK/time.$beam")
-    LINES=$(wc -l < "$WORK/out.$beam")
-    WORDS=$(wc -w < "$WORK/out.$beam")
-    BLEU=$("$BIN/mt-bleu" "$CORPUS/test2016.$TGT" -i "$WORK/out.$beam" -b)
-    awk -v b="$beam" -v r="$REAL" -v u="$USER_S" -v s="$SYS_S" -v n="$LINES" -v w="$WORDS" -v bleu="$BLEU" 'BEGIN {
-        printf "ours %s: %d sentences in %.2f s = %.1f sentences/s, %.0f output words/s, process CPU %.1f s; BLEU %s\n",
-            (b == 1 ? "greedy" : "beam" b), n, r, n / r, w / r, u + s, bleu }'
+    for variant in "${VARIANTS[@]}"; do
+        TIMEFORMAT="%R %U %S"
+        # shellcheck disable=SC2086  # the variant is one option and its value
+        { time "$BIN/mt-translate" --model "$MODEL" --beam-size "$beam" "${THREAD_ARGS[@]}" $variant \
+            < "$CORPUS/test2016.$SRC" > "$WORK/out" ; } 2> "$WORK/time"
+        read -r REAL USER_S SYS_S < <(tail -n 1 "$WORK/time")
+        LINES=$(wc -l < "$WORK/out")
+        WORDS=$(wc -w < "$WORK/out")
+        BLEU=$("$BIN/mt-bleu" "$CORPUS/test2016.$TGT" -i "$WORK/out" -b)
+        awk -v b="$beam" -v v="${variant:+ (shortlist)}" -v r="$REAL" -v u="$USER_S" -v s="$SYS_S" -v n="$LINES" -v w="$WORDS" -v bleu="$BLEU" 'BEGIN {
+            printf "ours %s%s: %d sentences in %.2f s = %.1f sentences/s, %.0f output words/s, process CPU %.1f s; BLEU %s\n",
+                (b == 1 ? "greedy" : "beam" b), v, n, r, n / r, w / r, u + s, bleu }'
+    done
 done
 if [ -n "$REFERENCE_MODEL" ]; then
     "${REFERENCE_PYTHON:-python3}" scripts/reference-decode.py "$REFERENCE_MODEL" --data "$CORPUS" \

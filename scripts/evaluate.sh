@@ -12,6 +12,7 @@ lines of mt-bleu (sacreBLEU-compatible) against the REFERENCE file(s).
 
 Options:
   -b, --beam-size N   beam size passed to mt-translate (default: its own default)
+  -s, --shortlist F   lexical shortlist passed to mt-translate (mt-preprocess shortlist)
   -o, --output FILE   where to write the translations
                       (default: out/<SOURCE name>.<MODEL name>.hyp)
       --no-build      use the existing release binaries, do not run swift build
@@ -28,11 +29,12 @@ USAGE
 
 die() { echo "evaluate.sh: error: $1${2:+ ($2)}" >&2; exit 1; }
 
-beam="" output="" build=1 positional=() bleu_args=()
+beam="" shortlist="" output="" build=1 positional=() bleu_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     -b|--beam-size) [ $# -ge 2 ] || die "$1 needs a value"; beam="$2"; shift 2 ;;
+    -s|--shortlist) [ $# -ge 2 ] || die "$1 needs a value"; shortlist="$2"; shift 2 ;;
     -o|--output) [ $# -ge 2 ] || die "$1 needs a value"; output="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --) shift; bleu_args=("$@"); break ;;
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
 done
 if [ ${#positional[@]} -lt 3 ]; then usage >&2; exit 2; fi
 model="${positional[0]}" source="${positional[1]}" refs=("${positional[@]:2}")
-for f in "$model" "$source" "${refs[@]}"; do [ -r "$f" ] || die "cannot read file" "$f"; done
+for f in "$model" "$source" "${refs[@]}" ${shortlist:+"$shortlist"}; do [ -r "$f" ] || die "cannot read file" "$f"; done
 if [ -n "$beam" ] && ! [[ "$beam" =~ ^[1-9][0-9]*$ ]]; then die "beam size must be a positive integer" "$beam"; fi
 
 cd_root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -63,6 +65,7 @@ tmp="$(mktemp "$output.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
 translate=("$bin/mt-translate" --model "$model")
 [ -n "$beam" ] && translate+=(--beam-size "$beam")
+[ -n "$shortlist" ] && translate+=(--shortlist "$shortlist")
 start=$(date +%s)
 "${translate[@]}" < "$source" > "$tmp" || die "mt-translate failed" "$source"
 mv "$tmp" "$output"
