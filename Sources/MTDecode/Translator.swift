@@ -39,6 +39,9 @@ public final class Translator<T: Real> {
         var search = options.search
         search.keepAlignment = options.replaceUnknown
         search.keepAttention = options.attention
+        // The weights stay fixed while translating: the decoder may look up its embedding
+        // projection instead of multiplying (the worker replicas share the table).
+        if model.targetInputTable == nil { model.prepareTargetInputTable() }
         workers = SearchWorkers(model: model, options: search, workers: options.workers)
         self.search = workers.searchers[0]
     }

@@ -195,15 +195,26 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     /// Runs step t (t = 0, 1, ... in order) on x_t [B, I]: h_t goes to `output.slice(t)`
     /// and `finalH` holds the state after the step.
     public func step(_ t: Int, input x: UnsafePointer<T>) {
+        step(t, input: x, projectedColumns: 0, projected: nil)
+    }
+
+    /// `step` with the input projection of x's first `columns` columns given: `projected`
+    /// [B, G] holds x[:, ..<columns] · W_ih[:, ..<columns]ᵀ (a decoder looks up its
+    /// embedding's share per token), so the GEMM covers only the other columns.
+    public func step(_ t: Int, input x: UnsafePointer<T>, projectedColumns columns: Int, projected: UnsafePointer<T>?) {
         precondition(t == stepsRun && t < steps, "steps run in order within the capacity")
+        precondition(columns >= 0 && columns <= inputSize && (columns == 0 || projected != nil))
         let n = batch * inputSize
         let xt = stepInputs.slice(t)
         T.copy(x, xt, n)
         let g = gates.slice(t)
-        T.gemm(
-            transA: false, transB: true, m: batch, n: gateSize, k: inputSize,
-            alpha: 1, a: xt, lda: inputSize, b: weightIH.value.data, ldb: inputSize,
-            beta: 0, c: g, ldc: gateSize)
+        if let projected, columns > 0 { T.copy(projected, g, batch * gateSize) }
+        if columns < inputSize {
+            T.gemm(
+                transA: false, transB: true, m: batch, n: gateSize, k: inputSize - columns,
+                alpha: 1, a: xt + columns, lda: inputSize, b: weightIH.value.data + columns, ldb: inputSize,
+                beta: columns > 0 ? 1 : 0, c: g, ldc: gateSize)
+        }
         addInputBias(g, rows: batch)
         runStep(t)
         stepsRun = t + 1

@@ -55,6 +55,12 @@ public final class Seq2Seq<T: Real> {
     private let dTargetEmbedded = Tensor<T>([0])     // [T, B, E]
     private let dSourceEmbedded = Tensor<T>([0])     // [S, B, E]
     private let inferenceRandom = SeededRandom(seed: 0)
+    /// Decoding only: the target embedding's share of the first decoder layer's input
+    /// projection for every target id (Seq2Seq+TargetInputTable.swift), and its rows for
+    /// the step whose ids `embedTargetStep` looked up last.
+    public internal(set) var targetInputTable: Tensor<T>?
+    let projectedStepInput = Tensor<T>([0])
+    var projectedStep = -1
 
     /// `initializeParameters: false` leaves every parameter at zero, for a model whose values
     /// are loaded or copied next.
@@ -68,6 +74,7 @@ public final class Seq2Seq<T: Real> {
         self.init(
             primary.config, store: ParameterStore<T>(sharingValuesWith: primary.store), rng: SeededRandom(seed: 0))
         precondition(store.parameters.count == primary.store.parameters.count, "replica parameter count")
+        targetInputTable = primary.targetInputTable
     }
 
     private init(_ config: Seq2SeqConfig, store: ParameterStore<T>, rng: SeededRandom) {
@@ -176,6 +183,7 @@ public final class Seq2Seq<T: Real> {
         let n = batchSize * config.embeddingSize
         targetEmbedding.forward(ids, count: batchSize)
         T.copy(targetEmbedding.output.data, targetEmbedded.slice(t), n)
+        lookUpTargetInput(t, ids: ids)
     }
 
     /// Runs decoder step t on the embedded input of step t and returns h̃_t [B, H]
@@ -192,9 +200,9 @@ public final class Seq2Seq<T: Real> {
                 T.copy(embedded + r * e, feedInput.data + r * width, e)
                 T.copy(previous + r * h, feedInput.data + r * width + e, h)
             }
-            decoderLayers[0].step(t, input: feedInput.data)
+            stepFirstDecoderLayer(t, input: feedInput.data)
         } else {
-            decoderLayers[0].step(t, input: embedded)
+            stepFirstDecoderLayer(t, input: embedded)
         }
         for l in 1..<decoderLayers.count {
             let below = decoderLayers[l - 1].output.slice(t)

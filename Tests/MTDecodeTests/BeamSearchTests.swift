@@ -79,6 +79,19 @@ import Testing
         if alpha > 0 { #expect(early.decodedRows < exhaustive.decodedRows) }
     }
 
+    /// Looking up the embedding's share of the first decoder layer's input projection gives
+    /// the search of multiplying it, for both cells, with and without input feeding.
+    @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.lstm, false)])
+    func targetInputTableChangesNothing(_ cell: RecurrentCellType, _ inputFeeding: Bool) {
+        let model = Self.model(cell, inputFeeding: inputFeeding)
+        let options = Self.options(beam: 3, nBest: 3, alpha: 1)
+        let multiplied = BeamSearch(model: model, options: options).search(Self.sources)
+        model.prepareTargetInputTable()
+        let looked = BeamSearch(model: model.replica(), options: options).search(Self.sources)
+        #expect(looked.map { $0.map(\.tokens) } == multiplied.map { $0.map(\.tokens) })
+        for (a, b) in zip(looked.joined(), multiplied.joined()) { #expect(abs(a.score - b.score) < 1e-12) }
+    }
+
     @Test func batchedEqualsOneByOne() {
         let search = BeamSearch(model: Self.model(), options: Self.options(beam: 4, nBest: 3, alpha: 0.6))
         let together = search.search(Self.sources)
