@@ -30,16 +30,7 @@ public enum ModelFile {
     }
 
     public static func load(_ path: String) throws -> LoadedModel {
-        let file: SafeTensorsFile
-        do {
-            file = try SafeTensorsFile(contentsOf: path)
-        } catch let e as SafeTensorsError {
-            throw ModelFileError("not a model file: \(e.message)", path: path)
-        } catch let e as FileError {
-            throw ModelFileError("cannot read model file: \(e.message)", path: path)
-        } catch {
-            throw ModelFileError("cannot read model file: \(error)", path: path)
-        }
+        let file = try SafeTensorsFile.open(path, as: "model file") { ModelFileError($0, path: path) }
         let metadata = file.metadata
         guard let tag = metadata[formatKey] else {
             throw ModelFileError("not a model file: no '\(formatKey)' in its metadata", path: path)

@@ -27,14 +27,7 @@ extension Shortlist {
 
     /// Reads a shortlist file and checks it against the model's vocabularies.
     public static func load(_ path: String, sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary) throws -> Shortlist {
-        let file: SafeTensorsFile
-        do {
-            file = try SafeTensorsFile(contentsOf: path)
-        } catch let e as SafeTensorsError {
-            throw FileError("not a shortlist file: \(e.message)", path: path)
-        } catch let e as FileError {
-            throw FileError("cannot read the shortlist: \(e.message)", path: path)
-        }
+        let file = try SafeTensorsFile.open(path, as: "shortlist file") { FileError($0, path: path) }
         guard file.metadata["format"] == fileFormat else {
             throw FileError("not a shortlist file (no format '\(fileFormat)' in its metadata)", path: path)
         }
