@@ -90,8 +90,10 @@ public final class BeamSearch<T: Real> {
         model.encode(source: source, sourceLengths: lengths, training: false)
         model.beginDecoding(steps: 1, targetLengths: nil, training: false)
 
-        // With a shortlist the output layer has one column per allowed target id.
-        let allowed = options.shortlist.map { restrictOutputLayer(to: $0.targets(for: used.map { sources[$0] })) }
+        // With a shortlist the output layer has one column per allowed target id; a union
+        // smaller than the beam (a tiny shortlist) would starve it, so then all ids are scored.
+        let allowed = options.shortlist.map { $0.targets(for: used.map { sources[$0] }) }
+            .flatMap { $0.count >= options.beamSize ? restrictOutputLayer(to: $0) : nil }
         let v = allowed?.count ?? model.config.targetVocabularySize
         let k = Swift.min(options.beamSize, v)
         nodeToken.removeAll(keepingCapacity: true)

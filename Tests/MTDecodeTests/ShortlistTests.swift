@@ -62,17 +62,30 @@ import Testing
         for (a, b) in zip(whole.joined(), plain.joined()) { #expect(abs(a.score - b.score) < 1e-12) }
 
         // Only 5 and 7 (and </s>) allowed, whatever the sources: 7 only after source 8.
-        options.shortlist = Shortlist(
+        let short = Shortlist(
             sourceVocabularySize: 9, targetVocabularySize: 8, frequent: [5],
             translations: (0..<9).map { $0 == 8 ? [7] : [] })
-        let short = BeamSearch(model: model, options: options)
+        options = BeamSearchTests.options(beam: 2, nBest: 2, alpha: 1)
+        options.shortlist = short
+        let search = BeamSearch(model: model, options: options)
         for source in BeamSearchTests.sources where !source.isEmpty {
             let allowed: Set<Int32> = source.contains(8) ? [5, 7] : [5]
-            for h in short.search([source])[0] {
+            let list = search.search([source])[0]
+            #expect(list.count == 2)
+            for h in list {
                 #expect(h.tokens.allSatisfy(allowed.contains), "\(source): \(h.tokens)")
                 #expect(h.logProbability <= 0)
             }
         }
+
+        // A union smaller than the beam ({</s>, 5} for beam 3) falls back to the whole
+        // vocabulary, so n-best lists stay full and distinct.
+        options = BeamSearchTests.options(beam: 3, nBest: 3, alpha: 1)
+        let unrestricted = BeamSearch(model: model, options: options).search([[4, 5]])
+        options.shortlist = short
+        let fallback = BeamSearch(model: model, options: options).search([[4, 5]])
+        #expect(fallback[0].map(\.tokens) == unrestricted[0].map(\.tokens))
+        #expect(Set(fallback[0].map(\.tokens)).count == 3)
     }
 }
 
