@@ -120,7 +120,11 @@ public final class BeamSearch<T: Real> {
             inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
             let hidden = model.decodeStep(0)
             decodedRows += rowCount
-            let logits = allowed == nil ? model.generator.logitRows(hidden, rows: rowCount) : shortlistLogitRows(hidden, rows: rowCount)
+            let logits = allowed == nil
+                ? model.generator.logitRows(hidden, rows: rowCount)
+                : model.generator.logitRows(
+                    hidden, rows: rowCount, weight: shortlistWeight.data, bias: shortlistBias.data, columns: v,
+                    into: shortlistLogits)
             if topIndices.count < rowCount * k {
                 topIndices = [Int32](repeating: 0, count: rowCount * k)
                 topValues = [Double](repeating: 0, count: rowCount * k)
@@ -217,18 +221,6 @@ public final class BeamSearch<T: Real> {
             shortlistBias.data[j] = bias[Int(id)]
         }
         return ids
-    }
-
-    /// Logits [rows, ids] of the shortlist layer.
-    private func shortlistLogitRows(_ input: UnsafePointer<T>, rows: Int) -> Tensor<T> {
-        let h = model.generator.inputSize, n = shortlistBias.count
-        shortlistLogits.resize([rows, n])
-        T.gemm(
-            transA: false, transB: true, m: rows, n: n, k: h,
-            alpha: 1, a: input, lda: h, b: shortlistWeight.data, ldb: h,
-            beta: 0, c: shortlistLogits.data, ldc: n)
-        T.addRowVector(shortlistBias.data, shortlistLogits.data, rows: rows, cols: n)
-        return shortlistLogits
     }
 
     /// Records a live hypothesis's newest token (and what is kept of its attention).

@@ -114,15 +114,25 @@ public final class Generator<T: Real> {
     /// the result is the `logits` buffer, valid until the next call.
     @discardableResult
     public func logitRows(_ input: UnsafePointer<T>, rows: Int) -> Tensor<T> {
-        let h = inputSize, v = vocabularySize
-        logits.resize([rows, v])
-        guard rows > 0 else { return logits }
+        logitRows(input, rows: rows, weight: weight.value.data, bias: bias.value.data, columns: vocabularySize, into: logits)
+    }
+
+    /// Logits [rows, columns] into `out` of an output layer with rows `weight` [columns, H]
+    /// and `bias` [columns]: this one's, or a part of it (a shortlist's rows).
+    @discardableResult
+    public func logitRows(
+        _ input: UnsafePointer<T>, rows: Int, weight: UnsafePointer<T>, bias: UnsafePointer<T>, columns: Int,
+        into out: Tensor<T>
+    ) -> Tensor<T> {
+        let h = inputSize
+        out.resize([rows, columns])
+        guard rows > 0 else { return out }
         T.gemm(
-            transA: false, transB: true, m: rows, n: v, k: h,
-            alpha: 1, a: input, lda: h, b: weight.value.data, ldb: h,
-            beta: 0, c: logits.data, ldc: v)
-        T.addRowVector(bias.value.data, logits.data, rows: rows, cols: v)
-        return logits
+            transA: false, transB: true, m: rows, n: columns, k: h,
+            alpha: 1, a: input, lda: h, b: weight, ldb: h,
+            beta: 0, c: out.data, ldc: columns)
+        T.addRowVector(bias, out.data, rows: rows, cols: columns)
+        return out
     }
 
     /// Log-probabilities [rows, V] of input [rows, H], for decoding; the result is the
