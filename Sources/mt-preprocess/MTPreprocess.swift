@@ -1,4 +1,5 @@
 import ArgumentParser
+import MTTensor
 import MTText
 
 #if canImport(Glibc)
@@ -19,6 +20,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as TextError {
+        StandardError.write("mt-preprocess: error: \(error)\n")
+        throw ExitCode(1)
+    } catch let error as FileError {
         StandardError.write("mt-preprocess: error: \(error)\n")
         throw ExitCode(1)
     }

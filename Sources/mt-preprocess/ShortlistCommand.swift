@@ -26,7 +26,7 @@ struct ShortlistCommand: ParsableCommand {
             StandardError.write("mt-preprocess: error: --frequent must be 0 or more and --per-source 1 or more\n")
             throw ExitCode(1)
         }
-        do {
+        try reportingErrors {
             let prepared = try PreprocessedData(directory: data, vocabularyDirectory: vocabDir)
             let train = try prepared.loadTrain()
             let shortlist = Shortlist.build(
@@ -38,12 +38,6 @@ struct ShortlistCommand: ParsableCommand {
             StandardError.write(
                 "mt-preprocess: shortlist of \(shortlist.frequent.count) frequent target subwords and up to "
                     + "\(perSource) per source subword (\(sizes.reduce(0, +)) in all) written to \(out)\n")
-        } catch let error as TextError {
-            StandardError.write("mt-preprocess: error: \(error)\n")
-            throw ExitCode(1)
-        } catch let error as FileError {
-            StandardError.write("mt-preprocess: error: \(error)\n")
-            throw ExitCode(1)
         }
     }
 }
