@@ -93,7 +93,8 @@ public final class BeamSearch<T: Real> {
         // With a shortlist the output layer has one column per allowed target id; a union
         // smaller than the beam (a tiny shortlist) would starve it, so then all ids are scored.
         let allowed = options.shortlist.map { $0.targets(for: used.map { sources[$0] }) }
-            .flatMap { $0.count >= options.beamSize ? restrictOutputLayer(to: $0) : nil }
+            .flatMap { $0.count >= options.beamSize ? $0 : nil }
+        if let allowed { restrictOutputLayer(to: allowed) }
         let v = allowed?.count ?? model.config.targetVocabularySize
         let k = Swift.min(options.beamSize, v)
         nodeToken.removeAll(keepingCapacity: true)
@@ -210,8 +211,8 @@ public final class BeamSearch<T: Real> {
         return results
     }
 
-    /// Copies the generator's rows for `ids` into the shortlist layer; returns `ids`.
-    private func restrictOutputLayer(to ids: [Int32]) -> [Int32] {
+    /// Copies the generator's rows for `ids` into the shortlist layer.
+    private func restrictOutputLayer(to ids: [Int32]) {
         let h = model.generator.inputSize
         shortlistWeight.resize([ids.count, h])
         shortlistBias.resize([ids.count])
@@ -220,7 +221,6 @@ public final class BeamSearch<T: Real> {
             T.copy(weight + Int(id) * h, shortlistWeight.data + j * h, h)
             shortlistBias.data[j] = bias[Int(id)]
         }
-        return ids
     }
 
     /// Records a live hypothesis's newest token (and what is kept of its attention).

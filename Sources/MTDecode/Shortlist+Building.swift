@@ -12,7 +12,6 @@ extension Shortlist {
         frequent: Int = 100, perSource: Int = 25
     ) -> Shortlist {
         precondition(frequent >= 0 && perSource >= 0)
-        let specials: Set<Int32> = [Vocabulary.pad, Vocabulary.bos]
         var tokenCount = [Int](repeating: 0, count: targetVocabularySize)
         var sourcePairs = [Int](repeating: 0, count: sourceVocabularySize)
         var targetPairs = [Int](repeating: 0, count: targetVocabularySize)
@@ -27,7 +26,7 @@ extension Shortlist {
                 seenSource[Int(s)] = i
                 sources.append(s)
             }
-            for t in corpus.target(i) where t >= 0 && Int(t) < targetVocabularySize && !specials.contains(t) {
+            for t in corpus.target(i) where t >= 0 && Int(t) < targetVocabularySize && t != Vocabulary.pad && t != Vocabulary.bos {
                 tokenCount[Int(t)] += 1
                 if seenTarget[Int(t)] != i {
                     seenTarget[Int(t)] = i

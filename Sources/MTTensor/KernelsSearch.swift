@@ -26,10 +26,7 @@ extension Real {
             let row = x + r * cols, idx = indices + r * k, val = values + r * k
             // A sorted insertion list of k entries: the row is long (the vocabulary) and k
             // small, so almost every element costs one comparison with the current k-th best.
-            for j in 0..<k {
-                idx[j] = Int32(j)
-                val[j] = -Double.infinity
-            }
+            clearTopK(idx, val, k)
             var threshold = -Self.infinity
             for c in 0..<cols where row[c] > threshold {
                 threshold = Self(insertTopK(Double(row[c]), index: c, idx, val, k))
@@ -48,10 +45,7 @@ extension Real {
             // The same max, sum and rounding as logProbabilityRows, element for element.
             let m = unrolledMax(row, cols)
             let logSum = log(unrolledSumExp(row, m, cols))
-            for j in 0..<k {
-                idx[j] = Int32(j)
-                val[j] = -Double.infinity
-            }
+            clearTopK(idx, val, k)
             var threshold = -Self.infinity
             // x ↦ (x − m) − logSum is monotone, so a block of 16 whose largest logit does not
             // beat the threshold holds no candidate: most blocks cost one vector max.
@@ -114,6 +108,15 @@ extension Real {
 }
 
 extension Real {
+    /// An empty top-k list: every value −∞ (indices 0..<k until something is inserted).
+    @inlinable @inline(__always)
+    static func clearTopK(_ idx: UnsafeMutablePointer<Int32>, _ val: UnsafeMutablePointer<Double>, _ k: Int) {
+        for j in 0..<k {
+            idx[j] = Int32(j)
+            val[j] = -Double.infinity
+        }
+    }
+
     /// Inserts (dv, index) into a row's descending top-k list and returns the new k-th value.
     /// Strictly greater moves up: equal values keep the lower index first.
     @inlinable @inline(__always)
