@@ -109,7 +109,6 @@ public final class BeamSearch<T: Real> {
                      rows: col..<(col + 1), nodes: [-1], scores: [0])
         }
         var rowCount = b
-        var rowSentence = Array(0..<b)
         var candidates: [Candidate] = []
         var step = 0
         while !active.isEmpty {
@@ -150,7 +149,6 @@ public final class BeamSearch<T: Real> {
 
             var selectedRows: [Int] = []
             var nextActive: [Sentence] = []
-            var nextRowSentence: [Int] = []
             for var sentence in active {
                 candidates.removeAll(keepingCapacity: true)
                 for (j, r) in sentence.rows.enumerated() {
@@ -194,7 +192,6 @@ public final class BeamSearch<T: Real> {
                                          attentionRow: weights + c.row * ld, length: sentence.sourceLength))
                     scores.append(c.score)
                     selectedRows.append(c.row)
-                    nextRowSentence.append(rowSentence[c.row])
                 }
                 sentence.rows = start..<selectedRows.count
                 sentence.nodes = nodes
@@ -203,8 +200,7 @@ public final class BeamSearch<T: Real> {
             }
             active = nextActive
             guard !active.isEmpty else { break }
-            model.selectDecoderBatch(selectedRows, sameSources: nextRowSentence == rowSentence)
-            rowSentence = nextRowSentence
+            model.selectDecoderBatch(selectedRows)
             rowCount = selectedRows.count
             step += 1
         }
@@ -287,10 +283,11 @@ extension BeamSearch {
     }
 
     /// n-best lists for any number of sources, searched in batches of at most `batchSize`
-    /// sentences of similar length (sorted by length); results in input order.
+    /// sentences of similar length (sorted by length); results in input order. The longest
+    /// batch goes first, so the model's buffers reach their size once instead of growing.
     public func searchInBatches(_ sources: [[Int32]], batchSize: Int) -> [[Hypothesis]] {
         var result = [[Hypothesis]](repeating: [], count: sources.count)
-        for chunk in Self.batches(sources, batchSize: batchSize) {
+        for chunk in Self.batches(sources, batchSize: batchSize).reversed() {
             let out = search(chunk.map { sources[$0] })
             for (j, i) in chunk.enumerated() { result[i] = out[j] }
         }

@@ -100,7 +100,7 @@ public final class GreedyDecoder<T: Real> {
                 }
             }
             if liveRows.isEmpty { break }
-            model.selectDecoderBatch(liveRows, sameSources: liveRows.count == n)
+            model.selectDecoderBatch(liveRows)
             swap(&rowSentence, &nextRowSentence)
             n = liveRows.count
         }

@@ -29,6 +29,9 @@ public final class GRU<T: Real>: RecurrentLayer<T> {
     override func prepareCell(steps: Int, batch: Int) {
         recurrent.resize([batch, gateSize])
         hn.resize([steps, batch, hiddenSize])
+    }
+
+    override func prepareCellGradients(steps: Int, batch: Int) {
         dRecurrent.resize([steps, batch, gateSize])
     }
 

@@ -24,7 +24,8 @@ public enum AttentionScore: String, CaseIterable, Sendable {
 /// so their memory values influence nothing and they receive zero gradient.
 ///
 /// Beam search: `selectBatch` re-indexes the prepared batch (e.g. repeat each sentence K
-/// times), so keys are computed once per sentence, not once per hypothesis.
+/// times) by recording which prepared sentence each row attends to: memory and keys stay
+/// as prepared, computed and stored once per sentence, not once per hypothesis.
 public final class GlobalAttention<T: Real> {
     public let kind: AttentionScore
     /// Decoder state size H (query and output).
@@ -79,9 +80,12 @@ public final class GlobalAttention<T: Real> {
     public let dQuery = Tensor<T>([0])
     private let dMemoryBatchMajor = Tensor<T>([0])  // [B, S, Hs]
     private let dKeys = Tensor<T>([0])              // [B, S, keySize]
+    // Sized and zeroed at the first backward step, so decoding never pays for them.
+    private var backwardBegun = false
     /// Gradient of the memory, [S, B, Hs], after `finishBackward`.
     public let dMemory = Tensor<T>([0])
-    private let reorderScratch = Tensor<T>([0])
+    /// After `selectBatch`: the prepared sentence each row attends to (nil: row b is sentence b).
+    private var rowEntries: [Int]?
 
     /// `attentionSize` is A for mlp (default H); ignored otherwise.
     public init(
@@ -148,14 +152,22 @@ public final class GlobalAttention<T: Real> {
                 }
             }
         }
+        rowEntries = nil
+        backwardBegun = false
         computeKeys()
         sizeStepWorkspaces()
-        dMemoryBatchMajor.resize([bsz, s, hs])
+    }
+
+    private func beginBackward() {
+        precondition(rowEntries == nil, "backward after selectBatch")
+        let bsz = batchSize, s = sourceLength
+        dMemoryBatchMajor.resize([bsz, s, memorySize])
         dMemoryBatchMajor.zero()
         if kind != .dot {
             dKeys.resize([bsz, s, keySize])
             dKeys.zero()
         }
+        backwardBegun = true
     }
 
     private func computeKeys() {
@@ -208,6 +220,23 @@ public final class GlobalAttention<T: Real> {
     private func computeScores(_ t: Int, into scores: UnsafeMutablePointer<T>) {
         let bsz = batchSize, s = sourceLength, ld = memorySize + querySize
         let cat = concat.slice(t)
+        if let entries = rowEntries {
+            // One row at a time, each against its own sentence's keys.
+            for (r, e) in entries.enumerated() {
+                switch kind {
+                case .dot, .general:
+                    T.batchedRowDots(
+                        cat + r * ld + memorySize, ldx: ld, keyRows + e * s * keySize, scores + r * s,
+                        lengths: lengthBuffer + r, batch: 1, length: s, n: keySize)
+                case .mlp:
+                    T.attentionMLPScores(
+                        keys: keys.data + e * s * keySize, query: queryProjection.slice(t) + r * keySize,
+                        v: v!.value.data, hidden: hidden.data + r * s * keySize, scores: scores + r * s,
+                        batch: 1, length: s, dim: keySize)
+                }
+            }
+            return
+        }
         switch kind {
         case .dot, .general:
             // Per-sentence products are too small for BLAS: call overhead would dominate.
@@ -238,9 +267,17 @@ public final class GlobalAttention<T: Real> {
         computeScores(t, into: a)
         T.softmaxRows(a, rows: bsz, cols: s, valid: lengthBuffer)
         // c_b = Σ_s a[b, s] memory[b, s, :], written into the first Hs columns of [c; h].
-        T.batchedWeightedSum(
-            a, memoryBatchMajor.data, cat, ldo: ld, lengths: lengthBuffer,
-            batch: bsz, length: s, n: hs, accumulate: false)
+        if let entries = rowEntries {
+            for (r, e) in entries.enumerated() {
+                T.batchedWeightedSum(
+                    a + r * s, memoryBatchMajor.data + e * s * hs, cat + r * ld, ldo: ld,
+                    lengths: lengthBuffer + r, batch: 1, length: s, n: hs, accumulate: false)
+            }
+        } else {
+            T.batchedWeightedSum(
+                a, memoryBatchMajor.data, cat, ldo: ld, lengths: lengthBuffer,
+                batch: bsz, length: s, n: hs, accumulate: false)
+        }
         T.gemm(
             transA: false, transB: true, m: bsz, n: h, k: ld,
             alpha: 1, a: cat, lda: ld, b: wC.value.data, ldb: ld,
@@ -259,6 +296,7 @@ public final class GlobalAttention<T: Real> {
     /// next call). Call for t = steps−1 down to 0, then `finishBackward`.
     @discardableResult
     public func stepBackward(_ t: Int, dOutput: UnsafePointer<T>) -> UnsafeMutablePointer<T> {
+        if !backwardBegun { beginBackward() }
         let bsz = batchSize, s = sourceLength, h = querySize, hs = memorySize, ld = hs + h
         let cat = concat.slice(t), a = weights.slice(t), out = output.slice(t)
         let dq = dQuery.data, dc = dContext.data, mem = memoryBatchMajor.data, dMem = dMemoryBatchMajor.data
@@ -318,6 +356,8 @@ public final class GlobalAttention<T: Real> {
     /// (zero at padded positions).
     @discardableResult
     public func finishBackward() -> Tensor<T> {
+        if !backwardBegun { beginBackward() }
+        backwardBegun = false
         let bsz = batchSize, s = sourceLength, hs = memorySize, rows = bsz * s
         let dMem = dMemoryBatchMajor.data
         if kind != .dot && rows > 0 {
@@ -348,24 +388,16 @@ public final class GlobalAttention<T: Real> {
 
     // MARK: beam search
 
-    /// Re-indexes the prepared batch for decoding: new entry i is old entry `rows[i]`
-    /// (e.g. [0, 0, 0, 1, 1, 1] repeats two sentences for a beam of 3, or a subset drops
-    /// finished sentences). Keys are copied, not recomputed. Step caches are resized and
-    /// backward is no longer meaningful for this batch.
+    /// Re-indexes the prepared batch for decoding: new row i is old row `rows[i]` (e.g.
+    /// [0, 0, 0, 1, 1, 1] repeats two sentences for a beam of 3, or a subset drops finished
+    /// sentences). Only the row-to-sentence map changes; memory and keys are not copied.
+    /// Step caches are resized and backward is no longer possible for this batch.
     public func selectBatch(_ rows: [Int]) {
-        let s = sourceLength
-        func gather(_ t: Tensor<T>, _ width: Int) {
-            let block = s * width
-            reorderScratch.copy(from: t)
-            t.resize([rows.count, s, width])
-            for (i, r) in rows.enumerated() {
-                precondition(r >= 0 && r < batchSize, "batch row \(r) outside 0..<\(batchSize)")
-                T.copy(reorderScratch.data + r * block, t.data + i * block, block)
-            }
-        }
-        gather(memoryBatchMajor, memorySize)
-        if kind != .dot { gather(keys, keySize) }
         let old = lengths
+        rowEntries = rows.map { r in
+            precondition(r >= 0 && r < batchSize, "batch row \(r) outside 0..<\(batchSize)")
+            return rowEntries?[r] ?? r
+        }
         lengths = rows.map { old[$0] }
         batchSize = rows.count
         sizeStepWorkspaces()

@@ -93,6 +93,8 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     // MARK: cell hooks (LSTM.swift, GRU.swift)
 
     func prepareCell(steps: Int, batch: Int) { fatalError("abstract") }
+    /// Sizes the cell's own backward buffers, at the start of backward.
+    func prepareCellGradients(steps: Int, batch: Int) {}
     /// Adds the input bias to `rows` rows of gate pre-activations.
     func addInputBias(_ g: UnsafeMutablePointer<T>, rows: Int) { fatalError("abstract") }
     /// Completes gates[t] with the recurrent term and runs the pointwise cell.
@@ -275,6 +277,11 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
 
     /// Sets dh/dc, the gradients of the state after the last step (zeros when nil).
     func seedBackward(_ dFinalH: UnsafePointer<T>?, _ dFinalC: UnsafePointer<T>?) {
+        // Gradient buffers of the whole sequence are sized here, not by the forward pass,
+        // so inference never allocates (or touches) them.
+        dGates.resize([steps, batch, gateSize])
+        inputGradient.resize([steps, batch, inputSize])
+        prepareCellGradients(steps: steps, batch: batch)
         let n = batch * hiddenSize
         if let dFinalH { T.copy(dFinalH, dh.data, n) } else { dh.zero() }
         if hasCellState {
@@ -293,7 +300,6 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
             self.lengths = [Int32](repeating: Int32(steps), count: batch)
         }
         gates.resize([steps, batch, gateSize])
-        dGates.resize([steps, batch, gateSize])
         hStates.resize([steps + 1, batch, h])
         if hasCellState {
             cStates.resize([steps + 1, batch, h])
@@ -305,7 +311,6 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         finalH.resize([batch, h])
         initialHGradient.resize([batch, h])
         output.resize([steps, batch, h])
-        inputGradient.resize([steps, batch, inputSize])
         outputBase = output.data
         self.outputStride = outputStride > 0 ? outputStride : h
         prepareCell(steps: steps, batch: batch)

@@ -220,9 +220,7 @@ public final class Seq2Seq<T: Real> {
     /// decoder states and, with input feeding, its last attentional output. Step numbers
     /// restart at 0 with the same capacity, so `beginDecoding(steps: 1, …)` followed by one
     /// step and one selection per output token keeps no per-step caches at all.
-    /// `sameSources`: row i already attends to the source of old row rows[i] (a reorder within
-    /// each sentence's beam), so the attention memory need not be re-indexed.
-    public func selectDecoderBatch(_ rows: [Int], sameSources: Bool) {
+    public func selectDecoderBatch(_ rows: [Int]) {
         let h = config.hiddenSize, e = config.embeddingSize, n = rows.count
         if config.inputFeeding {
             let previous = lastDecodedStep >= 0 ? attention.output.slice(lastDecodedStep) : zeroFeed.data
@@ -235,8 +233,7 @@ public final class Seq2Seq<T: Real> {
             feedInput.resize([n, e + h])
         }
         for layer in decoderLayers { layer.selectBatch(rows) }
-        // Attention step slots are rewritten from 0; only the memory rows may need moving.
-        if !(sameSources && n == batchSize) { attention.selectBatch(rows) }
+        attention.selectBatch(rows)
         batchSize = n
         sourceLengths = attention.lengths
         lastDecodedStep = -1
