@@ -40,24 +40,25 @@ extension Real {
         indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>
     ) {
         precondition(k >= 1 && k <= cols, "top \(k) of \(cols) columns")
+        let blockMax = UnsafeMutablePointer<Self>.allocate(capacity: cols / 16 + 1)
+        defer { blockMax.deallocate() }
         for r in 0..<rows {
             let row = x + r * cols, idx = indices + r * k, val = values + r * k
             // The same max, sum and rounding as logProbabilityRows, element for element.
             let m = unrolledMax(row, cols)
-            let logSum = log(unrolledSumExp(row, m, cols))
+            let logSum = log(sumExp(row, minus: m, cols))
             clearTopK(idx, val, k)
             var threshold = -Self.infinity
             // x ↦ (x − m) − logSum is monotone, so a block of 16 whose largest logit does not
-            // beat the threshold holds no candidate: most blocks cost one vector max.
+            // beat the threshold holds no candidate (NaN is never one): most blocks cost one
+            // comparison of their maximum.
+            blockMaxima16(row, cols, blockMax)
             var c0 = 0
             while c0 < cols {
                 let end = Swift.min(c0 + 16, cols)
-                if end - c0 == 16 {
-                    let blockMax = maxIgnoringNaN16(row + c0)
-                    if !((blockMax - m) - logSum > threshold) {
-                        c0 = end
-                        continue
-                    }
+                if end - c0 == 16 && !((blockMax[c0 / 16] - m) - logSum > threshold) {
+                    c0 = end
+                    continue
                 }
                 for c in c0..<end {
                     let v = (row[c] - m) - logSum
@@ -70,25 +71,24 @@ extension Real {
         }
     }
 
-    /// The largest of x[0..<16] that is not NaN (−∞ if none): NaN never becomes a candidate,
-    /// so it must not hide a larger value either.
-    @inlinable @inline(__always)
-    static func maxIgnoringNaN16(_ x: UnsafePointer<Self>) -> Self {
-        var a0 = -Self.infinity, a1 = -Self.infinity, a2 = -Self.infinity, a3 = -Self.infinity
-        var i = 0
-        while i < 16 {
-            a0 = x[i] > a0 ? x[i] : a0; a1 = x[i + 1] > a1 ? x[i + 1] : a1
-            a2 = x[i + 2] > a2 ? x[i + 2] : a2; a3 = x[i + 3] > a3 ? x[i + 3] : a3
-            i += 4
+    @inlinable public static func blockMaxima16(_ x: UnsafePointer<Self>, _ n: Int, _ out: UnsafeMutablePointer<Self>) {
+        for block in 0..<(n / 16) {
+            let b = x + 16 * block
+            // Four lanes, each taking a value only when it is greater (a NaN never is).
+            var a0 = -Self.infinity, a1 = -Self.infinity, a2 = -Self.infinity, a3 = -Self.infinity
+            var i = 0
+            while i < 16 {
+                a0 = b[i] > a0 ? b[i] : a0; a1 = b[i + 1] > a1 ? b[i + 1] : a1
+                a2 = b[i + 2] > a2 ? b[i + 2] : a2; a3 = b[i + 3] > a3 ? b[i + 3] : a3
+                i += 4
+            }
+            a0 = a1 > a0 ? a1 : a0
+            a2 = a3 > a2 ? a3 : a2
+            out[block] = a2 > a0 ? a2 : a0
         }
-        a0 = a1 > a0 ? a1 : a0
-        a2 = a3 > a2 ? a3 : a2
-        return a2 > a0 ? a2 : a0
     }
 
-    /// Σ exp(x[i] − m), summed in the order of `unrolledSum`.
-    @inlinable @inline(__always)
-    static func unrolledSumExp(_ x: UnsafePointer<Self>, _ m: Self, _ n: Int) -> Self {
+    @inlinable public static func sumExp(_ x: UnsafePointer<Self>, minus m: Self, _ n: Int) -> Self {
         var a0: Self = 0, a1: Self = 0, a2: Self = 0, a3: Self = 0
         var a4: Self = 0, a5: Self = 0, a6: Self = 0, a7: Self = 0
         var i = 0

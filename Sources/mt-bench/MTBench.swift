@@ -6,5 +6,5 @@ struct MTBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mt-bench",
         abstract: "Benchmarks of the neural core.",
-        subcommands: [LSTMBench.self, GeneratorBench.self, SearchBench.self])
+        subcommands: [LSTMBench.self, GeneratorBench.self, SearchBench.self, TopKBench.self])
 }

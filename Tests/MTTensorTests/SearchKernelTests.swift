@@ -79,4 +79,34 @@ import Testing
             #expect(fusedVal == val)
         }
     }
+
+    @Test func floatSumExpEqualsExpThenUnrolledSum() {
+        // Float's four-lane version against the scalar exp and the generic summation order:
+        // lengths around the unrolling, lanes beyond exp's clamp, −∞ (exp gives ~0).
+        let rng = SeededRandom(seed: 11)
+        for n in [0, 1, 7, 8, 9, 16, 31, 33, 600] {
+            var x = (0..<n).map { _ in Float(rng.uniform(-30, 10)) }
+            if n > 10 { x[2] = 120; x[5] = -200; x[9] = -.infinity }
+            let m: Float = n > 0 ? 3 : 0
+            let terms = x.map { Float.exp($0 - m) }
+            let expected = terms.withUnsafeBufferPointer { Float.unrolledSum($0.baseAddress!, n) }
+            let got = x.withUnsafeBufferPointer { Float.sumExp($0.baseAddress!, minus: m, n) }
+            #expect(got.bitPattern == expected.bitPattern, "n = \(n)")
+        }
+    }
+
+    @Test func floatBlockMaximaIgnoreNaN() {
+        let rng = SeededRandom(seed: 12)
+        var x = (0..<70).map { _ in Float(rng.uniform(-5, 5)) }
+        for i in 0..<16 { x[16 + i] = .nan }              // an all-NaN block gives −∞
+        x[40] = .nan; x[41] = 9                            // a NaN does not hide what follows
+        for i in 48..<64 { x[i] = -.infinity }
+        var out = [Float](repeating: 0, count: 4)
+        Float.blockMaxima16(x, 70, &out)
+        for b in 0..<4 {
+            let expected = x[(16 * b)..<(16 * b + 16)].filter { !$0.isNaN }.max() ?? -.infinity
+            #expect(out[b] == expected, "block \(b)")
+        }
+        #expect(out[2] == 9 && out[1] == -.infinity)
+    }
 }
