@@ -5,20 +5,19 @@ import MTTensor
 public final class Parameter<T: Real> {
     public let name: String
     public let value: Tensor<T>
-    public let grad: Tensor<T>
+    /// Zeroed when first used, so a model that only translates never allocates it.
+    public private(set) lazy var grad = Tensor<T>(value.shape)
 
     public init(name: String, shape: [Int]) {
         self.name = name
         self.value = Tensor(shape)
-        self.grad = Tensor(shape)
     }
 
     /// A parameter bound to an existing value tensor (a model replica's view of the primary's
-    /// parameter) with its own, zeroed gradient buffer.
+    /// parameter) with its own gradient buffer.
     public init(name: String, sharing value: Tensor<T>) {
         self.name = name
         self.value = value
-        self.grad = Tensor(value.shape)
     }
 
     public var shape: [Int] { value.shape }

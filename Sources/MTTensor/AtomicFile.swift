@@ -114,21 +114,22 @@ public enum AtomicFile {
         guard fstat(fd, &st) == 0 else { throw FileError.system("cannot stat", path: path) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileError("not a regular file", path: path) }
         let size = Int(st.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        try bytes.withUnsafeMutableBytes { buffer in
+        // Read straight into uninitialised storage: zeroing a model-sized buffer first costs
+        // as much as reading it.
+        return try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
             while done < size {
                 let n = systemRead(fd, buffer.baseAddress! + done, size - done)
                 if n < 0 {
                     if errno == EINTR { continue }
+                    initialized = done
                     throw FileError.system("cannot read", path: path)
                 }
                 if n == 0 { break }
                 done += n
             }
+            initialized = done
         }
-        if done < size { bytes.removeSubrange(done...) }
-        return bytes
     }
 
     /// (directory, last component) of a path; the directory is "." for a bare name.
