@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Decoding speed on Multi30k test2016 (1000 sentences): beam 5 and greedy search with a
-# trained model, sentences/s, output words/s and cased BLEU; with a second argument, the
+# trained model, sentences/s and generated tokens/s once the model is loaded (what the
+# reference times), the whole process's time too, and cased BLEU; with a second argument, the
 # PyTorch reference's own decoding of the same file right after, from a model.pt it saved
 # (scripts/reference-decode.py), so the ratio comes from one run on one machine.
 #
@@ -38,15 +39,18 @@ for beam in 5 1; do
     for variant in "${VARIANTS[@]}"; do
         TIMEFORMAT="%R %U %S"
         # shellcheck disable=SC2086  # the variant is one option and its value
-        { time "$BIN/mt-translate" --model "$MODEL" --beam-size "$beam" "${THREAD_ARGS[@]}" $variant \
-            < "$CORPUS/test2016.$SRC" > "$WORK/out" ; } 2> "$WORK/time"
+        { time "$BIN/mt-translate" --model "$MODEL" --beam-size "$beam" "${THREAD_ARGS[@]}" $variant --verbose \
+            < "$CORPUS/test2016.$SRC" > "$WORK/out" 2> "$WORK/report" ; } 2> "$WORK/time"
         read -r REAL USER_S SYS_S < <(tail -n 1 "$WORK/time")
+        # --verbose: "... N target tokens (with </s>) in T s: ..." timed after the model is loaded,
+        # as the reference times its own translate() call.
+        read -r TOKENS SEARCH < <(sed -n 's/.*lines, \([0-9]*\) target tokens (with <\/s>) in \([0-9.]*\) s:.*/\1 \2/p' "$WORK/report")
         LINES=$(wc -l < "$WORK/out")
-        WORDS=$(wc -w < "$WORK/out")
         BLEU=$("$BIN/mt-bleu" "$CORPUS/test2016.$TGT" -i "$WORK/out" -b)
-        awk -v b="$beam" -v v="${variant:+ (shortlist)}" -v r="$REAL" -v u="$USER_S" -v s="$SYS_S" -v n="$LINES" -v w="$WORDS" -v bleu="$BLEU" 'BEGIN {
-            printf "ours %s%s: %d sentences in %.2f s = %.1f sentences/s, %.0f output words/s, process CPU %.1f s; BLEU %s\n",
-                (b == 1 ? "greedy" : "beam" b), v, n, r, n / r, w / r, u + s, bleu }'
+        awk -v b="$beam" -v v="${variant:+ (shortlist)}" -v r="$REAL" -v u="$USER_S" -v s="$SYS_S" -v n="$LINES" \
+            -v tok="$TOKENS" -v t="$SEARCH" -v bleu="$BLEU" 'BEGIN {
+            printf "ours %s%s: %d sentences in %.2f s after loading = %.1f sentences/s, %.0f generated target tokens/s (incl. </s>); whole process %.2f s = %.1f sentences/s, CPU %.1f s; BLEU %s\n",
+                (b == 1 ? "greedy" : "beam" b), v, n, t, n / t, tok / t, r, n / r, u + s, bleu }'
     done
 done
 if [ -n "$REFERENCE_MODEL" ]; then

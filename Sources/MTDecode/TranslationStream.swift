@@ -14,6 +14,8 @@ public final class TranslationStream<T: Real> {
     public var chunkSize: Int
     /// How long the input must stay silent before a partial chunk is translated.
     public var pause: TimeInterval
+    /// Target subwords of the best translations written so far, with `</s>` when produced.
+    public private(set) var targetTokens = 0
 
     public init(translator: Translator<T>, chunkSize: Int, pause: TimeInterval = 0.25) {
         precondition(chunkSize > 0)
@@ -47,6 +49,7 @@ public final class TranslationStream<T: Real> {
                     warn("\(message) (\(reader.name):\(i + 1))")
                 }
                 for t in translations {
+                    targetTokens += t.outputs.first?.targetTokens.count ?? 0
                     for line in TranslationFormat.lines(t, nBest: nBest) { try output.write(line: line) }
                     try attention?.write(line: TranslationFormat.attentionJSON(t))
                 }

@@ -47,6 +47,7 @@ struct MTTranslate: ParsableCommand {
     @Option(help: "Write each output's attention weights to this file as JSON lines.") var attention: String?
     @Option(help: "Read this file instead of stdin.") var input: String?
     @Option(help: "Sources longer than this many subwords are cut (with a warning).") var maxSourceLength = 250
+    @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
     func run() throws {
         do {
@@ -85,6 +86,7 @@ struct MTTranslate: ParsableCommand {
         options.workers = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         // Parallelism comes from the workers; a BLAS thread pool per GEMM would only compete.
         BLASThreads.set(1)
+        let started = DispatchTime.now()
         let loaded = try ModelFile.load(model)
         if let shortlist {
             options.search.shortlist = try Shortlist.load(
@@ -101,9 +103,22 @@ struct MTTranslate: ParsableCommand {
         }
         let translator = Translator(model: loaded.model, pipeline: loaded.pipeline, options: options)
         let stream = TranslationStream(translator: translator, chunkSize: batchSize * 8)
-        try stream.run(reader: reader, output: LineWriter(), attention: attentionFile) {
+        let ready = DispatchTime.now()
+        let lines = try stream.run(reader: reader, output: LineWriter(), attention: attentionFile) {
             StandardError.write("mt-translate: warning: \($0)\n")
         }
+        if verbose {
+            let setup = seconds(from: started, to: ready), translation = seconds(from: ready, to: .now())
+            StandardError.write(String(
+                format: "mt-translate: %d lines, %d target tokens (with </s>) in %.2f s: %.1f lines/s, "
+                    + "%.0f target tokens/s; model loaded in %.2f s; %d worker(s), beam %d\n",
+                lines, stream.targetTokens, translation, Double(lines) / translation,
+                Double(stream.targetTokens) / translation, setup, options.workers, beamSize))
+        }
+    }
+
+    private func seconds(from start: DispatchTime, to end: DispatchTime) -> Double {
+        Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 }
 

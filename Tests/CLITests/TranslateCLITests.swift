@@ -94,6 +94,20 @@ import Testing
         #expect(lines[3] == "1 |||  ||| 0.000000")
     }
 
+    @Test func verboseReportsLinesAndSpeedOnStandardErrorOnly() throws {
+        let dir = try Self.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = "printf 'Ein Mann liest.\\n\\nZwei Frauen.\\n' | $B --model m.safetensors --beam-size 2"
+        let quiet = try sh(input, in: dir)
+        let r = try sh(input + " --verbose", in: dir)
+        #expect(r.status == 0 && quiet.stderr.isEmpty)
+        #expect(r.out == quiet.out)
+        let report = r.stderr.split(separator: "\n")
+        #expect(report.count == 1, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("mt-translate: 3 lines, ") && r.stderr.contains(" target tokens (with </s>) in ")
+                && r.stderr.contains(" lines/s, ") && r.stderr.contains("model loaded in "), "\(r.stderr)")
+    }
+
     @Test func attentionFileIsJSONWithRowsSummingToOne() throws {
         let dir = try Self.modelDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
