@@ -134,7 +134,7 @@ public final class Seq2Seq<T: Real> {
         sourceIds = source
         let random = rng ?? inferenceRandom
         precondition(!training || config.dropout == 0 || rng != nil, "training dropout needs a random source")
-        source.withUnsafeBufferPointer { sourceEmbedding.forward($0.baseAddress!, count: s * b) }
+        source.withUnsafeBufferPointer { _ = sourceEmbedding.forward($0.baseAddress!, count: s * b) }
         sourceEmbedded.resize([s, b, e])
         sourceDropout.forward(
             sourceEmbedding.output.data, into: sourceEmbedded.data, count: s * b * e, training: training,
@@ -250,7 +250,7 @@ public final class Seq2Seq<T: Real> {
         encode(source: batch.source, sourceLengths: batch.sourceLengths, training: training, rng: rng)
         beginDecoding(steps: steps, targetLengths: batch.targetLengths, training: training, rng: rng)
         targetInputIds = batch.targetInput
-        targetInputIds.withUnsafeBufferPointer { targetEmbedding.forward($0.baseAddress!, count: steps * b) }
+        targetInputIds.withUnsafeBufferPointer { _ = targetEmbedding.forward($0.baseAddress!, count: steps * b) }
         targetDropout.forward(
             targetEmbedding.output.data, into: targetEmbedded.data, count: steps * b * e,
             training: training, rng: rng ?? inferenceRandom)
@@ -283,7 +283,7 @@ public final class Seq2Seq<T: Real> {
         _ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom? = nil, normalizer: Int? = nil
     ) -> CrossEntropySums {
         forward(batch, training: training, rng: rng)
-        let b = batch.batchSize, steps = batch.targetSteps, h = config.hiddenSize, e = config.embeddingSize
+        let b = batch.batchSize, steps = batch.targetSteps, h = config.hiddenSize
         let tokens = Swift.max(1, normalizer ?? batch.targetTokenCount)
         dOutput.resize([steps, b, h])
         let sums = batch.targetOutput.withUnsafeBufferPointer {
