@@ -2,7 +2,7 @@
 public struct TranslationOptions: Equatable, Sendable {
     public var search = BeamSearchOptions()
     /// Sentences per beam-search batch (sorted by length within a chunk of input).
-    public var batchSize = 64
+    public var batchSize = 128
     /// Replace `<unk>` in the output by the most attended source subword.
     public var replaceUnknown = false
     /// Print `INDEX ||| hypothesis ||| score` lines, search.nBest per input.

@@ -30,7 +30,7 @@ struct MTTranslate: ParsableCommand {
     @Option(help: "Print this many hypotheses per input as `INDEX ||| hypothesis ||| score`.") var nBest: Int?
     @Option(help: "α of the length normalisation ((5 + n) / 6)^α; 0 disables it.") var lengthPenalty = 1.0
     @Option(help: "Outputs stop after ratio × source length + 10 tokens.") var maxLengthRatio = 2.0
-    @Option(help: "Sentences per batch.") var batchSize = 64
+    @Option(help: "Sentences per batch (sorted by length within chunks of 8 batches).") var batchSize = 128
     @Flag(inversion: .prefixedNo, help: """
         End a sentence's search once beam-size hypotheses have finished; --no-early-stop \
         searches on until no live hypothesis can beat them (slower, rarely better).
