@@ -26,31 +26,6 @@ public enum FastMath {
         return p * scale
     }
 
-    /// `exp` of four lanes at once, with exactly the scalar version's operations per lane
-    /// (explicit vectors, for loops the compiler would not vectorise, such as reductions).
-    @inlinable @inline(__always)
-    public static func exp(_ x: SIMD4<Float>) -> SIMD4<Float> {
-        var x = x
-        // As Swift.max/min: a NaN lane stays NaN.
-        x.replace(with: SIMD4(repeating: -87.33), where: x .< SIMD4(repeating: -87.33))
-        x.replace(with: SIMD4(repeating: 88.37), where: x .> SIMD4(repeating: 88.37))
-        let magic = SIMD4<Float>(repeating: 12_582_912)
-        let shifted = x * 1.442_695_04 + magic
-        let n = shifted - magic
-        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
-        var p = SIMD4<Float>(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_950_7e-3
-        p = p * r + 8.333_451_907_3e-3
-        p = p * r + 4.166_579_589_4e-2
-        p = p * r + 1.666_666_545_9e-1
-        p = p * r + 5.000_000_120_1e-1
-        p = p * r * r + r + 1
-        // The scalar version subtracts magic's bits before the shift; shifted left by 23
-        // they vanish (mod 2³²), so the exponent field is the same.
-        let bits = (unsafeBitCast(shifted, to: SIMD4<Int32>.self) &+ 127) &<< 23
-        return p * unsafeBitCast(bits, to: SIMD4<Float>.self)
-    }
-
     @inlinable
     public static func sigmoid(_ x: Float) -> Float {
         1 / (1 + exp(-x))

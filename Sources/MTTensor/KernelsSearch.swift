@@ -41,12 +41,19 @@ extension Real {
     ) {
         precondition(k >= 1 && k <= cols, "top \(k) of \(cols) columns")
         let blockMax = UnsafeMutablePointer<Self>.allocate(capacity: cols / 16 + 1)
-        defer { blockMax.deallocate() }
+        let scratch = UnsafeMutablePointer<Self>.allocate(capacity: cols)
+        defer {
+            blockMax.deallocate()
+            scratch.deallocate()
+        }
         for r in 0..<rows {
             let row = x + r * cols, idx = indices + r * k, val = values + r * k
             // The same max, sum and rounding as logProbabilityRows, element for element.
             let m = unrolledMax(row, cols)
-            let logSum = log(sumExp(row, minus: m, cols))
+            // exp into a scratch row, then the sum: the exp loop vectorises at the CPU's full
+            // width, which a loop summing as it goes cannot (a float sum keeps its order).
+            for c in 0..<cols { scratch[c] = exp(row[c] - m) }
+            let logSum = log(unrolledSum(scratch, cols))
             clearTopK(idx, val, k)
             var threshold = -Self.infinity
             // x ↦ (x − m) − logSum is monotone, so a block of 16 whose largest logit does not
@@ -86,20 +93,6 @@ extension Real {
             a2 = a3 > a2 ? a3 : a2
             out[block] = a2 > a0 ? a2 : a0
         }
-    }
-
-    @inlinable public static func sumExp(_ x: UnsafePointer<Self>, minus m: Self, _ n: Int) -> Self {
-        var a0: Self = 0, a1: Self = 0, a2: Self = 0, a3: Self = 0
-        var a4: Self = 0, a5: Self = 0, a6: Self = 0, a7: Self = 0
-        var i = 0
-        while i + 8 <= n {
-            a0 += exp(x[i] - m); a1 += exp(x[i + 1] - m); a2 += exp(x[i + 2] - m); a3 += exp(x[i + 3] - m)
-            a4 += exp(x[i + 4] - m); a5 += exp(x[i + 5] - m); a6 += exp(x[i + 6] - m); a7 += exp(x[i + 7] - m)
-            i += 8
-        }
-        var s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
-        while i < n { s += exp(x[i] - m); i += 1 }
-        return s
     }
 
     @inlinable public static func toDouble(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {

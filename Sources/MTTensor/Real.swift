@@ -190,9 +190,6 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     /// out[b] = the largest non-NaN value of x[16b..<16b+16] (−∞ if none), for each of the
     /// n / 16 whole blocks of x[0..<n] (Float has its own vector version, FloatVectorKernels.swift).
     static func blockMaxima16(_ x: UnsafePointer<Self>, _ n: Int, _ out: UnsafeMutablePointer<Self>)
-    /// Σ exp(x[i] − m), summed in the order of `unrolledSum`: the same value as exp into a
-    /// buffer, then unrolledSum (Float has its own vector version).
-    static func sumExp(_ x: UnsafePointer<Self>, minus m: Self, _ n: Int) -> Self
     /// y[i] = Double(x[i]).
     static func toDouble(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Double>, _ n: Int)
 

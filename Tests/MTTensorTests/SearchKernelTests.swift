@@ -80,21 +80,6 @@ import Testing
         }
     }
 
-    @Test func floatSumExpEqualsExpThenUnrolledSum() {
-        // Float's four-lane version against the scalar exp and the generic summation order:
-        // lengths around the unrolling, lanes beyond exp's clamp, −∞ (exp gives ~0).
-        let rng = SeededRandom(seed: 11)
-        for n in [0, 1, 7, 8, 9, 16, 31, 33, 600] {
-            var x = (0..<n).map { _ in Float(rng.uniform(-30, 10)) }
-            if n > 10 { x[2] = 120; x[5] = -200; x[9] = -.infinity }
-            let m: Float = n > 0 ? 3 : 0
-            let terms = x.map { Float.exp($0 - m) }
-            let expected = terms.withUnsafeBufferPointer { Float.unrolledSum($0.baseAddress!, n) }
-            let got = x.withUnsafeBufferPointer { Float.sumExp($0.baseAddress!, minus: m, n) }
-            #expect(got.bitPattern == expected.bitPattern, "n = \(n)")
-        }
-    }
-
     @Test func floatBlockMaximaIgnoreNaN() {
         let rng = SeededRandom(seed: 12)
         var x = (0..<70).map { _ in Float(rng.uniform(-5, 5)) }
