@@ -88,7 +88,7 @@ public final class BeamSearch<T: Real> {
         }
         let lengths = used.map { Int32(sources[$0].count) }
         model.encode(source: source, sourceLengths: lengths, training: false)
-        model.beginDecoding(steps: 1, targetLengths: nil, training: false)
+        model.beginDecoding(steps: 1, targetLengths: nil, training: false, backward: false)
 
         // With a shortlist the output layer has one column per allowed target id; a union
         // smaller than the beam (a tiny shortlist) would starve it, so then all ids are scored.

@@ -59,7 +59,7 @@ public final class GreedyDecoder<T: Real> {
         let limits = lengths.map { maxLength(sourceLength: Int($0)) }
 
         model.encode(source: source, sourceLengths: lengths, training: false)
-        model.beginDecoding(steps: 1, targetLengths: nil, training: false)
+        model.beginDecoding(steps: 1, targetLengths: nil, training: false, backward: false)
         let v = model.config.targetVocabularySize
         var tokens = [[Int32]](repeating: [], count: b)
         var weights = [[[T]]](repeating: [], count: keepAttention ? b : 0)

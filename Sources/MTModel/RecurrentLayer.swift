@@ -62,6 +62,8 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     let dc = Tensor<T>([0])
     /// [T, B, I]: the step API's inputs, kept for the batched weight gradient.
     let stepInputs = Tensor<T>([0])
+    /// Whether the step API copies its inputs into `stepInputs` (not when no backward follows).
+    public private(set) var keepsStepInputs = true
     /// [B, H]: the gathered state while `selectBatch` re-lays out the workspaces.
     let selectedH = Tensor<T>([0])
     let selectedC = Tensor<T>([0])
@@ -183,34 +185,54 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
 
     // MARK: step API (forward direction only)
 
-    /// Starts a stepwise pass of up to `steps` steps over `batch` sequences.
-    public func begin(batch: Int, steps: Int, lengths: [Int32]?, h0: Tensor<T>?, c0: Tensor<T>?) {
+    /// Starts a stepwise pass of up to `steps` steps over `batch` sequences. `backward: false`
+    /// promises that no backward pass follows (decoding), so steps need not keep their inputs.
+    public func begin(
+        batch: Int, steps: Int, lengths: [Int32]?, h0: Tensor<T>?, c0: Tensor<T>?, backward: Bool = true
+    ) {
         precondition(!reverse, "the step API runs forward in time")
         prepare(steps: steps, batch: batch, lengths: lengths, outputStride: hiddenSize)
-        stepInputs.resize([steps, batch, inputSize])
-        input = UnsafePointer(stepInputs.data)
+        keepsStepInputs = backward
+        sizeStepInputs()
         inputTensor = nil
         stepsRun = 0
         setInitialState(slot: 0, h0: h0?.data, c0: c0?.data)
     }
 
+    private func sizeStepInputs() {
+        if keepsStepInputs {
+            stepInputs.resize([steps, batch, inputSize])
+            input = UnsafePointer(stepInputs.data)
+        } else {
+            input = nil
+        }
+    }
+
     /// Runs step t (t = 0, 1, ... in order) on x_t [B, I]: h_t goes to `output.slice(t)`
     /// and `finalH` holds the state after the step.
     public func step(_ t: Int, input x: UnsafePointer<T>) {
-        step(t, input: x, projectedColumns: 0, projected: nil)
+        step(t, input: x, projectedColumns: 0, table: nil, ids: nil)
     }
 
-    /// `step` with the input projection of x's first `columns` columns given: `projected`
-    /// [B, G] holds x[:, ..<columns] · W_ih[:, ..<columns]ᵀ (a decoder looks up its
-    /// embedding's share per token), so the GEMM covers only the other columns.
-    public func step(_ t: Int, input x: UnsafePointer<T>, projectedColumns columns: Int, projected: UnsafePointer<T>?) {
+    /// `step` with the input projection of x's first `columns` columns looked up instead of
+    /// multiplied: row r's is row ids[r] of `table` [*, G], which holds
+    /// x[:, ..<columns] · W_ih[:, ..<columns]ᵀ for every possible x (a decoder's embedding
+    /// share per token), so the GEMM covers only the other columns.
+    public func step(
+        _ t: Int, input x: UnsafePointer<T>, projectedColumns columns: Int,
+        table: UnsafePointer<T>?, ids: UnsafePointer<Int32>?
+    ) {
         precondition(t == stepsRun && t < steps, "steps run in order within the capacity")
-        precondition(columns >= 0 && columns <= inputSize && (columns == 0 || projected != nil))
-        let n = batch * inputSize
-        let xt = stepInputs.slice(t)
-        T.copy(x, xt, n)
+        precondition(columns >= 0 && columns <= inputSize && (columns == 0 || (table != nil && ids != nil)))
+        var xt = x
+        if keepsStepInputs {
+            T.copy(x, stepInputs.slice(t), batch * inputSize)
+            xt = UnsafePointer(stepInputs.slice(t))
+        }
         let g = gates.slice(t)
-        if let projected, columns > 0 { T.copy(projected, g, batch * gateSize) }
+        if let table, let ids, columns > 0 {
+            for r in 0..<batch { T.copy(table + Int(ids[r]) * gateSize, g + r * gateSize, gateSize) }
+        }
         if columns < inputSize {
             T.gemm(
                 transA: false, transB: true, m: batch, n: gateSize, k: inputSize - columns,
@@ -241,8 +263,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
             if hasCellState { T.copy(cSource + r * h, selectedC.data + i * h, h) }
         }
         prepare(steps: steps, batch: rows.count, lengths: nil, outputStride: h)
-        stepInputs.resize([steps, rows.count, inputSize])
-        input = UnsafePointer(stepInputs.data)
+        sizeStepInputs()
         inputTensor = nil
         stepsRun = 0
         setInitialState(slot: 0, h0: selectedH.data, c0: hasCellState ? selectedC.data : nil)
@@ -253,6 +274,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     /// Starts the stepwise backward with the gradients of the state after the last step
     /// run (zeros when nil).
     public func beginBackward(dFinalH: Tensor<T>? = nil, dFinalC: Tensor<T>? = nil) {
+        precondition(keepsStepInputs, "backward of a pass begun with backward: false")
         seedBackward(dFinalH?.data, dFinalC?.data)
     }
 

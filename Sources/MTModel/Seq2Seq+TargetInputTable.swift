@@ -19,20 +19,20 @@ extension Seq2Seq {
         targetInputTable = table
     }
 
-    /// Gathers the table rows of step t's ids (no-op without a table).
+    /// Notes step t's ids, whose table rows the first layer will look up (no-op without a table).
     func lookUpTargetInput(_ t: Int, ids: UnsafePointer<Int32>) {
-        guard let table = targetInputTable else { return }
-        let g = table.shape[1]
-        projectedStepInput.resize([batchSize, g])
-        for r in 0..<batchSize { T.copy(table.data + Int(ids[r]) * g, projectedStepInput.data + r * g, g) }
+        guard targetInputTable != nil else { return }
+        projectedIds = Array(UnsafeBufferPointer(start: ids, count: batchSize))
         projectedStep = t
     }
 
-    /// The first decoder layer's step t, using the looked-up rows when they are this step's.
+    /// The first decoder layer's step t, looking up the table rows when the ids are this step's.
     func stepFirstDecoderLayer(_ t: Int, input: UnsafePointer<T>) {
-        if targetInputTable != nil, projectedStep == t {
-            decoderLayers[0].step(
-                t, input: input, projectedColumns: config.embeddingSize, projected: projectedStepInput.data)
+        if let table = targetInputTable, projectedStep == t {
+            projectedIds.withUnsafeBufferPointer {
+                decoderLayers[0].step(
+                    t, input: input, projectedColumns: config.embeddingSize, table: table.data, ids: $0.baseAddress!)
+            }
             projectedStep = -1
         } else {
             decoderLayers[0].step(t, input: input)

@@ -59,7 +59,7 @@ public final class Seq2Seq<T: Real> {
     /// projection for every target id (Seq2Seq+TargetInputTable.swift), and its rows for
     /// the step whose ids `embedTargetStep` looked up last.
     public internal(set) var targetInputTable: Tensor<T>?
-    let projectedStepInput = Tensor<T>([0])
+    var projectedIds: [Int32] = []
     var projectedStep = -1
 
     /// `initializeParameters: false` leaves every parameter at zero, for a model whose values
@@ -150,8 +150,9 @@ public final class Seq2Seq<T: Real> {
 
     /// Starts the decoder for up to `steps` steps on the encoded batch. `targetLengths`
     /// (teacher forcing) lets padded steps carry the state; nil runs every row every step.
+    /// `backward: false` (search) promises no backward pass, so steps keep fewer copies.
     public func beginDecoding(
-        steps: Int, targetLengths: [Int32]?, training: Bool, rng: SeededRandom? = nil
+        steps: Int, targetLengths: [Int32]?, training: Bool, rng: SeededRandom? = nil, backward: Bool = true
     ) {
         let b = batchSize, h = config.hiddenSize, e = config.embeddingSize
         decoderSteps = steps
@@ -159,7 +160,8 @@ public final class Seq2Seq<T: Real> {
         attention.prepare(memory: encoder.output, sourceLengths: sourceLengths, steps: steps)
         let h0 = bridge.initialH, c0 = bridge.initialC
         for (l, layer) in decoderLayers.enumerated() {
-            layer.begin(batch: b, steps: steps, lengths: targetLengths, h0: h0?[l], c0: c0?[l])
+            layer.begin(
+                batch: b, steps: steps, lengths: targetLengths, h0: h0?[l], c0: c0?[l], backward: backward)
         }
         targetEmbedded.resize([steps, b, e])
         if config.inputFeeding {

@@ -13,16 +13,22 @@ import Testing
         let rng = SeededRandom(seed: 2)
         let x = (0..<3).map { _ in Tensor<Double>([3, i]) }
         for t in x { rng.fillUniform(t, -1, 1) }
-        // Batched: 3 rows, step, keep rows [2, 0, 0, 1], step, keep [3, 1], step.
-        layer.begin(batch: 3, steps: 1, lengths: nil, h0: nil, c0: nil)
-        layer.step(0, input: x[0].data)
-        layer.selectBatch([2, 0, 0, 1])
+        // Batched: 3 rows, step, keep rows [2, 0, 0, 1], step, keep [3, 1], step; the same
+        // whether or not the steps keep their inputs for a backward pass.
         let x1 = Tensor<Double>([4, i])
         for (row, src) in [0, 1, 2, 0].enumerated() { Double.copy(x[1].data + src * i, x1.data + row * i, i) }
-        layer.step(0, input: x1.data)
-        layer.selectBatch([3, 1])
-        layer.step(0, input: x[2].data)
-        let batched = layer.finalH.values
+        func selecting(backward: Bool) -> [Double] {
+            layer.begin(batch: 3, steps: 1, lengths: nil, h0: nil, c0: nil, backward: backward)
+            layer.step(0, input: x[0].data)
+            layer.selectBatch([2, 0, 0, 1])
+            layer.step(0, input: x1.data)
+            layer.selectBatch([3, 1])
+            layer.step(0, input: x[2].data)
+            return layer.finalH.values
+        }
+        let batched = selecting(backward: true)
+        #expect(selecting(backward: false) == batched)
+        #expect(!layer.keepsStepInputs)
         // Row 0 ends as history [1, 0(x1 row 3), 0] → original row 1 then x1 row 3 then x2 row 0.
         func alone(_ rows: [Int]) -> [Double] {
             layer.begin(batch: 1, steps: 3, lengths: nil, h0: nil, c0: nil)
