@@ -152,12 +152,22 @@ extension Real {
         guard cols > 0 else { return }
         for r in 0..<rows {
             let row = x + r * cols
-            let m = unrolledMax(row, cols)
-            for c in 0..<cols { scratch[c] = exp(row[c] - m) }
-            let logSum = log(unrolledSum(scratch, cols))
+            let (m, logSum) = maxAndLogSumExp(row, cols, scratch: scratch)
             // (x − m) − log s keeps the digits that x − (m + log s) would round away.
             for c in 0..<cols { row[c] = (row[c] - m) - logSum }
         }
+    }
+
+    /// m = max x[i] and log Σ exp(x[i] − m) for n ≥ 1: the log-softmax of x is (x − m) − logSum.
+    /// exp goes into `scratch` (n elements) before the sum, so that its loop vectorises at
+    /// the CPU's full width, which a loop summing as it goes cannot (a float sum keeps its order).
+    @inlinable @inline(__always)
+    static func maxAndLogSumExp(
+        _ x: UnsafePointer<Self>, _ n: Int, scratch: UnsafeMutablePointer<Self>
+    ) -> (max: Self, logSum: Self) {
+        let m = unrolledMax(x, n)
+        for c in 0..<n { scratch[c] = exp(x[c] - m) }
+        return (m, log(unrolledSum(scratch, n)))
     }
     @inlinable public static func batchedRowDots(
         _ x: UnsafePointer<Self>, ldx: Int, _ rows: UnsafePointer<Self>, _ scores: UnsafeMutablePointer<Self>,

@@ -49,11 +49,7 @@ extension Real {
         for r in 0..<rows {
             let row = x + r * cols, idx = indices + r * k, val = values + r * k
             // The same max, sum and rounding as logProbabilityRows, element for element.
-            let m = unrolledMax(row, cols)
-            // exp into a scratch row, then the sum: the exp loop vectorises at the CPU's full
-            // width, which a loop summing as it goes cannot (a float sum keeps its order).
-            for c in 0..<cols { scratch[c] = exp(row[c] - m) }
-            let logSum = log(unrolledSum(scratch, cols))
+            let (m, logSum) = maxAndLogSumExp(row, cols, scratch: scratch)
             clearTopK(idx, val, k)
             var threshold = -Self.infinity
             // x ↦ (x − m) − logSum is monotone, so a block of 16 whose largest logit does not
