@@ -87,7 +87,7 @@ public final class BeamSearch<T: Real> {
             for (step, id) in sources[i].enumerated() { source[step * b + col] = id }
         }
         let lengths = used.map { Int32(sources[$0].count) }
-        model.encode(source: source, sourceLengths: lengths, training: false)
+        model.encode(source: source, sourceLengths: lengths, training: false, backward: false)
         model.beginDecoding(steps: 1, targetLengths: nil, training: false, backward: false)
 
         // With a shortlist the output layer has one column per allowed target id; a union

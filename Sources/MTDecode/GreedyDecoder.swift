@@ -58,7 +58,7 @@ public final class GreedyDecoder<T: Real> {
         let lengths = rows.map { Int32(sources[$0].count) }
         let limits = lengths.map { maxLength(sourceLength: Int($0)) }
 
-        model.encode(source: source, sourceLengths: lengths, training: false)
+        model.encode(source: source, sourceLengths: lengths, training: false, backward: false)
         model.beginDecoding(steps: 1, targetLengths: nil, training: false, backward: false)
         let v = model.config.targetVocabularySize
         var tokens = [[Int32]](repeating: [], count: b)

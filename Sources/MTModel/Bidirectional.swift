@@ -14,6 +14,13 @@ public final class Bidirectional<T: Real>: RecurrentSequenceLayer {
     public var hiddenSize: Int { forwardLayer.hiddenSize }
     public var outputSize: Int { 2 * forwardLayer.hiddenSize }
     public var hasCellState: Bool { forwardLayer.hasCellState }
+    public var keepsHistory: Bool {
+        get { forwardLayer.keepsHistory }
+        set {
+            forwardLayer.keepsHistory = newValue
+            backwardLayer.keepsHistory = newValue
+        }
+    }
 
     public let output = Tensor<T>([0])
     public let finalH = Tensor<T>([0])

@@ -53,7 +53,7 @@ public final class GRU<T: Real>: RecurrentLayer<T> {
         }
         lengths.withUnsafeBufferPointer { l in
             T.gruForward(
-                gates: gates.slice(t), recurrent: recurrent.data, hn: hn.slice(t),
+                gates: gates.slice(t), recurrent: recurrent.data, hn: hn.slice(cacheSlot(t)),
                 hPrev: hPrev, h: h, y: y, ldy: ldy,
                 rows: batch, hidden: hiddenSize, lengths: l.baseAddress!, step: t)
         }

@@ -42,7 +42,7 @@ public final class LSTM<T: Real>: RecurrentLayer<T> {
         }
         lengths.withUnsafeBufferPointer { l in
             T.lstmForward(
-                gates: g, cPrev: cPrev, hPrev: hPrev, c: c, tanhC: tanhC.slice(t), h: h,
+                gates: g, cPrev: cPrev, hPrev: hPrev, c: c, tanhC: tanhC.slice(cacheSlot(t)), h: h,
                 y: y, ldy: ldy, rows: batch, hidden: hiddenSize, lengths: l.baseAddress!, step: t)
         }
     }

@@ -64,6 +64,10 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     let stepInputs = Tensor<T>([0])
     /// Whether the step API copies its inputs into `stepInputs` (not when no backward follows).
     public private(set) var keepsStepInputs = true
+    /// Whether the sequence forward keeps every step's states and cell caches for backward.
+    /// Without (encoding for a search) it keeps two state slots, used in turn, and one step
+    /// of caches: a fraction of the memory, which a batch would otherwise touch once and waste.
+    public var keepsHistory = true
     /// [B, H]: the gathered state while `selectBatch` re-lays out the workspaces.
     let selectedH = Tensor<T>([0])
     let selectedC = Tensor<T>([0])
@@ -132,11 +136,12 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         h0: UnsafePointer<T>?, c0: UnsafePointer<T>?,
         output destination: UnsafeMutablePointer<T>?, outputStride: Int
     ) {
-        prepare(steps: steps, batch: batch, lengths: lengths, outputStride: outputStride)
+        prepare(steps: steps, batch: batch, lengths: lengths, outputStride: outputStride,
+                ownsOutput: destination == nil)
         if let destination { outputBase = destination }
         input = x
         inputTensor = nil
-        setInitialState(slot: reverse ? steps : 0, h0: h0, c0: c0)
+        setInitialState(slot: stateSlot(reverse ? steps : 0), h0: h0, c0: c0)
         let rows = steps * batch
         if rows > 0 {
             T.gemm(
@@ -146,7 +151,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
             addInputBias(gates.data, rows: rows)
         }
         for s in 0..<steps { runStep(reverse ? steps - 1 - s : s) }
-        let last = reverse ? 0 : steps
+        let last = stateSlot(reverse ? 0 : steps)
         T.copy(hStates.slice(last), finalH.data, batch * hiddenSize)
         if hasCellState { T.copy(cStates.slice(last), finalCStorage.data, batch * hiddenSize) }
     }
@@ -165,6 +170,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         dFinalH: UnsafePointer<T>?, dFinalC: UnsafePointer<T>?,
         inputGradient destination: UnsafeMutablePointer<T>?, accumulateInputGradient: Bool
     ) {
+        precondition(keepsHistory, "backward of a forward pass that kept no history")
         seedBackward(dFinalH, dFinalC)
         for s in 0..<steps {
             let t = reverse ? s : steps - 1 - s
@@ -242,8 +248,9 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         addInputBias(g, rows: batch)
         runStep(t)
         stepsRun = t + 1
-        T.copy(hStates.slice(t + 1), finalH.data, batch * hiddenSize)
-        if hasCellState { T.copy(cStates.slice(t + 1), finalCStorage.data, batch * hiddenSize) }
+        let slot = stateSlot(t + 1)
+        T.copy(hStates.slice(slot), finalH.data, batch * hiddenSize)
+        if hasCellState { T.copy(cStates.slice(slot), finalCStorage.data, batch * hiddenSize) }
     }
 
     /// Decoding (beam search): continues the stepwise pass from the state after the last
@@ -253,7 +260,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     /// no per-step caches; earlier steps' outputs and caches are gone (no backward).
     public func selectBatch(_ rows: [Int]) {
         precondition(!reverse, "the step API runs forward in time")
-        let h = hiddenSize, slot = stepsRun
+        let h = hiddenSize, slot = stateSlot(stepsRun)
         selectedH.resize([rows.count, h])
         if hasCellState { selectedC.resize([rows.count, h]) }
         let hSource = hStates.slice(slot), cSource = hasCellState ? cStates.slice(slot) : hSource
@@ -274,7 +281,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     /// Starts the stepwise backward with the gradients of the state after the last step
     /// run (zeros when nil).
     public func beginBackward(dFinalH: Tensor<T>? = nil, dFinalC: Tensor<T>? = nil) {
-        precondition(keepsStepInputs, "backward of a pass begun with backward: false")
+        precondition(keepsStepInputs && keepsHistory, "backward of a pass begun with backward: false")
         seedBackward(dFinalH?.data, dFinalC?.data)
     }
 
@@ -311,7 +318,12 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         }
     }
 
-    func prepare(steps: Int, batch: Int, lengths: [Int32]?, outputStride: Int) {
+    /// Slot of state i (after i steps; i = steps is the end) in hStates/cStates.
+    @inline(__always) func stateSlot(_ i: Int) -> Int { keepsHistory ? i : i & 1 }
+    /// Slot of step t's cell caches (LSTM tanh c, GRU h W_hnᵀ).
+    @inline(__always) func cacheSlot(_ t: Int) -> Int { keepsHistory ? t : 0 }
+
+    func prepare(steps: Int, batch: Int, lengths: [Int32]?, outputStride: Int, ownsOutput: Bool = true) {
         let h = hiddenSize
         self.steps = steps
         self.batch = batch
@@ -322,9 +334,10 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
             self.lengths = [Int32](repeating: Int32(steps), count: batch)
         }
         gates.resize([steps, batch, gateSize])
-        hStates.resize([steps + 1, batch, h])
+        let slots = keepsHistory ? steps + 1 : 2
+        hStates.resize([slots, batch, h])
         if hasCellState {
-            cStates.resize([steps + 1, batch, h])
+            cStates.resize([slots, batch, h])
             dc.resize([batch, h])
             finalCStorage.resize([batch, h])
             initialCGradientStorage.resize([batch, h])
@@ -332,10 +345,10 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         dh.resize([batch, h])
         finalH.resize([batch, h])
         initialHGradient.resize([batch, h])
-        output.resize([steps, batch, h])
+        if ownsOutput { output.resize([steps, batch, h]) }
         outputBase = output.data
         self.outputStride = outputStride > 0 ? outputStride : h
-        prepareCell(steps: steps, batch: batch)
+        prepareCell(steps: keepsHistory ? steps : 1, batch: batch)
     }
 
     func setInitialState(slot: Int, h0: UnsafePointer<T>?, c0: UnsafePointer<T>?) {
@@ -357,7 +370,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     }
 
     func runStep(_ t: Int) {
-        let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
+        let prev = stateSlot(reverse ? t + 1 : t), next = stateSlot(reverse ? t : t + 1)
         let c = hasCellState ? cStates : hStates
         cellForward(
             t, hPrev: hStates.slice(prev), h: hStates.slice(next),

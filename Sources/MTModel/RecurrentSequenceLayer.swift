@@ -19,6 +19,8 @@ public protocol RecurrentSequenceLayer<Scalar>: AnyObject {
     /// [B, outputSize] after backward.
     var initialHGradient: Tensor<Scalar> { get }
     var initialCGradient: Tensor<Scalar>? { get }
+    /// Whether forward keeps what backward needs (false: encoding for a search, less memory).
+    var keepsHistory: Bool { get set }
 
     /// x [T, B, I]; lengths (B values, all T when nil); h0, c0 [B, outputSize] or zeros.
     /// x must stay unchanged until backward.

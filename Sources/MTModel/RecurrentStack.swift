@@ -61,11 +61,15 @@ public final class RecurrentStack<T: Real> {
     public var inputGradient: Tensor<T> { layers[0].inputGradient }
 
     /// Runs all layers from zero initial states. With `training` and dropout > 0, the
-    /// inputs of layers 2..L are dropped out with masks drawn from `rng`.
-    public func forward(_ x: Tensor<T>, lengths: [Int32]?, training: Bool, rng: SeededRandom? = nil) {
+    /// inputs of layers 2..L are dropped out with masks drawn from `rng`. `backward: false`
+    /// promises that no backward pass follows, so the layers keep no per-step history.
+    public func forward(
+        _ x: Tensor<T>, lengths: [Int32]?, training: Bool, rng: SeededRandom? = nil, backward: Bool = true
+    ) {
         dropoutApplied = training && dropout > 0
         var input = x
         for (l, layer) in layers.enumerated() {
+            layer.keepsHistory = backward
             if l > 0 && dropoutApplied {
                 guard let rng else { preconditionFailure("training dropout needs a random source") }
                 let mask = masks[l], dropped = droppedInputs[l]

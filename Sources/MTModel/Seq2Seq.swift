@@ -120,9 +120,10 @@ public final class Seq2Seq<T: Real> {
     // MARK: encoder
 
     /// Encodes source ids [S, B] (time-major, `<pad>` after each sentence) and makes the
-    /// decoder's initial states.
+    /// decoder's initial states. `backward: false` (search) promises no backward pass, so the
+    /// encoder keeps no per-step history.
     public func encode(
-        source: [Int32], sourceLengths: [Int32], training: Bool, rng: SeededRandom? = nil
+        source: [Int32], sourceLengths: [Int32], training: Bool, rng: SeededRandom? = nil, backward: Bool = true
     ) {
         let b = sourceLengths.count
         precondition(b > 0 && source.count % b == 0, "source of \(source.count) ids for batch \(b)")
@@ -139,7 +140,7 @@ public final class Seq2Seq<T: Real> {
         sourceDropout.forward(
             sourceEmbedding.output.data, into: sourceEmbedded.data, count: s * b * e, training: training,
             rng: random)
-        encoder.forward(sourceEmbedded, lengths: sourceLengths, training: training, rng: random)
+        encoder.forward(sourceEmbedded, lengths: sourceLengths, training: training, rng: random, backward: backward)
         bridge.forward(encoderFinalH: encoder.finalH, encoderFinalC: encoder.finalC, batch: b)
     }
 

@@ -83,4 +83,27 @@ import Testing
         #expect(a != stack.output.values)
         #expect(store["encoder.layers.1.forward.w_ih"]?.shape == [8, 4])
     }
+
+    /// Encoding for a search keeps two state slots and no per-step caches: the outputs and
+    /// final states must be those of the full forward, for odd and even lengths, both
+    /// directions, LSTM and GRU; and a full forward afterwards keeps its history again.
+    @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.lstm, false)])
+    func forwardWithoutHistoryGivesTheSameStates(cell: RecurrentCellType, bidirectional: Bool) {
+        let store = ParameterStore<Float>()
+        let stack = RecurrentStack(
+            store, cell: cell, layers: 2, input: 3, hidden: 4, bidirectional: bidirectional,
+            rng: SeededRandom(seed: 4))
+        let x = Tensor<Float>([5, 3, 3])
+        SeededRandom(seed: 5).fillUniform(x, -1, 1)
+        let lengths: [Int32] = [5, 2, 3]
+        func run(backward: Bool) -> [[Float]] {
+            stack.forward(x, lengths: lengths, training: false, backward: backward)
+            return [stack.output.values] + stack.finalH.map(\.values) + (stack.finalC ?? []).map(\.values)
+        }
+        let full = run(backward: true)
+        #expect(run(backward: false) == full)
+        #expect(run(backward: true) == full)
+        let keeping = stack.layers.allSatisfy { $0.keepsHistory }
+        #expect(keeping)
+    }
 }
