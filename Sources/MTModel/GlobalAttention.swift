@@ -215,38 +215,28 @@ public final class GlobalAttention<T: Real> {
     /// Keys [B, S, keySize]: the memory itself for dot.
     private var keyRows: UnsafeMutablePointer<T> { kind == .dot ? memoryBatchMajor.data : keys.data }
 
+    /// The prepared sentence whose memory row r attends to.
+    private func entry(_ r: Int) -> Int { rowEntries?[r] ?? r }
+
     /// Scores of step t into `scores` [B, S] (entries past a sentence's length are left
-    /// to the masked softmax).
+    /// to the masked softmax), row by row against each row's own sentence.
     private func computeScores(_ t: Int, into scores: UnsafeMutablePointer<T>) {
-        let bsz = batchSize, s = sourceLength, ld = memorySize + querySize
+        let s = sourceLength, ld = memorySize + querySize
         let cat = concat.slice(t)
-        if let entries = rowEntries {
-            // One row at a time, each against its own sentence's keys.
-            for (r, e) in entries.enumerated() {
-                switch kind {
-                case .dot, .general:
-                    T.batchedRowDots(
-                        cat + r * ld + memorySize, ldx: ld, keyRows + e * s * keySize, scores + r * s,
-                        lengths: lengthBuffer + r, batch: 1, length: s, n: keySize)
-                case .mlp:
-                    T.attentionMLPScores(
-                        keys: keys.data + e * s * keySize, query: queryProjection.slice(t) + r * keySize,
-                        v: v!.value.data, hidden: hidden.data + r * s * keySize, scores: scores + r * s,
-                        batch: 1, length: s, dim: keySize)
-                }
+        for r in 0..<batchSize {
+            let keysOfRow = keyRows + entry(r) * s * keySize
+            switch kind {
+            case .dot, .general:
+                // Per-sentence products are too small for BLAS: call overhead would dominate.
+                T.batchedRowDots(
+                    cat + r * ld + memorySize, ldx: ld, keysOfRow, scores + r * s,
+                    lengths: lengthBuffer + r, batch: 1, length: s, n: keySize)
+            case .mlp:
+                T.attentionMLPScores(
+                    keys: keysOfRow, query: queryProjection.slice(t) + r * keySize, v: v!.value.data,
+                    hidden: hidden.data + r * s * keySize, scores: scores + r * s,
+                    batch: 1, length: s, dim: keySize)
             }
-            return
-        }
-        switch kind {
-        case .dot, .general:
-            // Per-sentence products are too small for BLAS: call overhead would dominate.
-            T.batchedRowDots(
-                cat + memorySize, ldx: ld, keyRows, scores, lengths: lengthBuffer,
-                batch: bsz, length: s, n: keySize)
-        case .mlp:
-            T.attentionMLPScores(
-                keys: keys.data, query: queryProjection.slice(t), v: v!.value.data,
-                hidden: hidden.data, scores: scores, batch: bsz, length: s, dim: keySize)
         }
     }
 
@@ -267,16 +257,10 @@ public final class GlobalAttention<T: Real> {
         computeScores(t, into: a)
         T.softmaxRows(a, rows: bsz, cols: s, valid: lengthBuffer)
         // c_b = Σ_s a[b, s] memory[b, s, :], written into the first Hs columns of [c; h].
-        if let entries = rowEntries {
-            for (r, e) in entries.enumerated() {
-                T.batchedWeightedSum(
-                    a + r * s, memoryBatchMajor.data + e * s * hs, cat + r * ld, ldo: ld,
-                    lengths: lengthBuffer + r, batch: 1, length: s, n: hs, accumulate: false)
-            }
-        } else {
+        for r in 0..<bsz {
             T.batchedWeightedSum(
-                a, memoryBatchMajor.data, cat, ldo: ld, lengths: lengthBuffer,
-                batch: bsz, length: s, n: hs, accumulate: false)
+                a + r * s, memoryBatchMajor.data + entry(r) * s * hs, cat + r * ld, ldo: ld,
+                lengths: lengthBuffer + r, batch: 1, length: s, n: hs, accumulate: false)
         }
         T.gemm(
             transA: false, transB: true, m: bsz, n: h, k: ld,

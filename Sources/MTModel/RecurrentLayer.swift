@@ -62,11 +62,9 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     let dc = Tensor<T>([0])
     /// [T, B, I]: the step API's inputs, kept for the batched weight gradient.
     let stepInputs = Tensor<T>([0])
-    /// Whether the step API copies its inputs into `stepInputs` (not when no backward follows).
-    public private(set) var keepsStepInputs = true
-    /// Whether the sequence forward keeps every step's states and cell caches for backward.
-    /// Without (encoding for a search) it keeps two state slots, used in turn, and one step
-    /// of caches: a fraction of the memory, which a batch would otherwise touch once and waste.
+    /// Whether forward keeps what backward needs: every step's states, cell caches and (step
+    /// API) inputs. Without (a search) it keeps two state slots, used in turn, one step of
+    /// caches and no inputs: a fraction of the memory, which would be touched once and wasted.
     public var keepsHistory = true
     /// [B, H]: the gathered state while `selectBatch` re-lays out the workspaces.
     let selectedH = Tensor<T>([0])
@@ -192,13 +190,13 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     // MARK: step API (forward direction only)
 
     /// Starts a stepwise pass of up to `steps` steps over `batch` sequences. `backward: false`
-    /// promises that no backward pass follows (decoding), so steps need not keep their inputs.
+    /// promises that no backward pass follows (decoding): the pass keeps no history.
     public func begin(
         batch: Int, steps: Int, lengths: [Int32]?, h0: Tensor<T>?, c0: Tensor<T>?, backward: Bool = true
     ) {
         precondition(!reverse, "the step API runs forward in time")
+        keepsHistory = backward
         prepare(steps: steps, batch: batch, lengths: lengths, outputStride: hiddenSize)
-        keepsStepInputs = backward
         sizeStepInputs()
         inputTensor = nil
         stepsRun = 0
@@ -206,7 +204,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     }
 
     private func sizeStepInputs() {
-        if keepsStepInputs {
+        if keepsHistory {
             stepInputs.resize([steps, batch, inputSize])
             input = UnsafePointer(stepInputs.data)
         } else {
@@ -231,7 +229,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         precondition(t == stepsRun && t < steps, "steps run in order within the capacity")
         precondition(columns >= 0 && columns <= inputSize && (columns == 0 || (table != nil && ids != nil)))
         var xt = x
-        if keepsStepInputs {
+        if keepsHistory {
             T.copy(x, stepInputs.slice(t), batch * inputSize)
             xt = UnsafePointer(stepInputs.slice(t))
         }
@@ -281,7 +279,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     /// Starts the stepwise backward with the gradients of the state after the last step
     /// run (zeros when nil).
     public func beginBackward(dFinalH: Tensor<T>? = nil, dFinalC: Tensor<T>? = nil) {
-        precondition(keepsStepInputs && keepsHistory, "backward of a pass begun with backward: false")
+        precondition(keepsHistory, "backward of a pass begun with backward: false")
         seedBackward(dFinalH?.data, dFinalC?.data)
     }
 

@@ -74,7 +74,10 @@ extension Real {
         }
     }
 
-    @inlinable public static func blockMaxima16(_ x: UnsafePointer<Self>, _ n: Int, _ out: UnsafeMutablePointer<Self>) {
+    /// out[b] = the largest non-NaN value of x[16b..<16b+16] (−∞ if none), for each of the
+    /// n / 16 whole blocks of x[0..<n].
+    @inlinable @inline(__always)
+    static func blockMaxima16(_ x: UnsafePointer<Self>, _ n: Int, _ out: UnsafeMutablePointer<Self>) {
         for block in 0..<(n / 16) {
             let b = x + 16 * block
             // Four lanes, each taking a value only when it is greater (a NaN never is).

@@ -187,9 +187,6 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     static func logSoftmaxTopKRows(
         _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
         indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>)
-    /// out[b] = the largest non-NaN value of x[16b..<16b+16] (−∞ if none), for each of the
-    /// n / 16 whole blocks of x[0..<n] (Float has its own vector version, FloatVectorKernels.swift).
-    static func blockMaxima16(_ x: UnsafePointer<Self>, _ n: Int, _ out: UnsafeMutablePointer<Self>)
     /// y[i] = Double(x[i]).
     static func toDouble(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Double>, _ n: Int)
 

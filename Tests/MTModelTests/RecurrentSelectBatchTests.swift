@@ -28,7 +28,7 @@ import Testing
         }
         let batched = selecting(backward: true)
         #expect(selecting(backward: false) == batched)
-        #expect(!layer.keepsStepInputs)
+        #expect(!layer.keepsHistory)
         // Row 0 ends as history [1, 0(x1 row 3), 0] → original row 1 then x1 row 3 then x2 row 0.
         func alone(_ rows: [Int]) -> [Double] {
             layer.begin(batch: 1, steps: 3, lengths: nil, h0: nil, c0: nil)
