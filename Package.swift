@@ -18,7 +18,7 @@ if ProcessInfo.processInfo.environment["SWIFTNMT_PORTABLE"] == nil {
 }
 #endif
 
-// Layering (DESIGN.md): each library depends only on libraries listed before it.
+// Layering: each library depends only on libraries listed before it.
 let package = Package(
     name: "SwiftNMT",
     platforms: [.macOS(.v13)],
@@ -27,6 +27,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
+        // MARK: shared by every library: the special tokens, settings as JSON
+
+        .target(
+            name: "MTCore",
+            swiftSettings: commonSwiftSettings
+        ),
+
         // MARK: system libraries
 
         .systemLibrary(
@@ -37,14 +44,16 @@ let package = Package(
 
         // MARK: text
 
-        // ICU behind a C header of <stdint.h> types only (see PLATFORM.md: Foundation's ICU clash).
+        // ICU behind a C header of <stdint.h> types only: Foundation on Linux carries its own
+        // ICU, whose clang module declares UErrorCode differently from the system headers, so
+        // no Swift module may see both.
         .target(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
         .target(
             name: "MTText",
-            dependencies: ["CICU"],
+            dependencies: ["MTCore", "CICU"],
             swiftSettings: commonSwiftSettings
         ),
 
@@ -64,7 +73,7 @@ let package = Package(
         ),
         .target(
             name: "MTModel",
-            dependencies: ["MTTensor"],
+            dependencies: ["MTCore", "MTTensor"],
             swiftSettings: commonSwiftSettings
         ),
 
@@ -72,13 +81,13 @@ let package = Package(
 
         .target(
             name: "MTDecode",
-            dependencies: ["MTText", "MTEval", "MTTensor", "MTModel"],
+            dependencies: ["MTCore", "MTText", "MTEval", "MTTensor", "MTModel"],
             swiftSettings: commonSwiftSettings
         ),
         .target(
             name: "MTTrain",
             dependencies: [
-                "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode",
+                "MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: commonSwiftSettings
@@ -114,15 +123,15 @@ let package = Package(
 
         // MARK: tests
 
-        .testTarget(name: "MTTextTests", dependencies: ["MTText"]),
-        .testTarget(name: "MTEvalTests", dependencies: ["MTEval"], exclude: ["Fixtures"]),
-        .testTarget(name: "MTTensorTests", dependencies: ["MTTensor"]),
-        .testTarget(name: "MTModelTests", dependencies: ["MTTensor", "MTModel"]),
-        .testTarget(name: "MTDecodeTests", dependencies: ["MTText", "MTTensor", "MTModel", "MTDecode"]),
+        .testTarget(name: "MTTextTests", dependencies: ["MTCore", "MTText"]),
+        .testTarget(name: "MTEvalTests", dependencies: ["MTCore", "MTEval"], exclude: ["Fixtures"]),
+        .testTarget(name: "MTTensorTests", dependencies: ["MTCore", "MTTensor"]),
+        .testTarget(name: "MTModelTests", dependencies: ["MTCore", "MTTensor", "MTModel"]),
+        .testTarget(name: "MTDecodeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTDecode"]),
         .testTarget(
-            name: "MTTrainTests", dependencies: ["MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
+            name: "MTTrainTests", dependencies: ["MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["MTText", "MTTensor", "MTModel", "MTDecode"]),
+        .testTarget(name: "CLITests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTDecode"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,3 +1,4 @@
+import MTCore
 import MTModel
 import MTTensor
 
@@ -82,7 +83,7 @@ public final class BeamSearch<T: Real> {
         let used = sources.indices.filter { !sources[$0].isEmpty }
         guard !used.isEmpty else { return results }
         let b = used.count, s = used.map { sources[$0].count }.max()!
-        var source = [Int32](repeating: SpecialIds.pad, count: s * b)
+        var source = [Int32](repeating: SpecialToken.pad, count: s * b)
         for (col, i) in used.enumerated() {
             for (step, id) in sources[i].enumerated() { source[step * b + col] = id }
         }
@@ -115,7 +116,7 @@ public final class BeamSearch<T: Real> {
             // Inputs: <s> first, then each row's last token.
             inputIds.removeAll(keepingCapacity: true)
             for sentence in active {
-                for node in sentence.nodes { inputIds.append(node < 0 ? SpecialIds.bos : nodeToken[Int(node)]) }
+                for node in sentence.nodes { inputIds.append(node < 0 ? SpecialToken.bos : nodeToken[Int(node)]) }
             }
             inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
             let hidden = model.decodeStep(0)
@@ -163,7 +164,7 @@ public final class BeamSearch<T: Real> {
                 let final = step + 1 >= sentence.limit
                 var alive: [Candidate] = []
                 for (rank, c) in candidates.enumerated() {
-                    if c.token == SpecialIds.eos || final {
+                    if c.token == SpecialToken.eos || final {
                         if rank < k {
                             sentence.finished.append(finish(
                                 c, sentence: sentence, step: step, attentionRow: weights + c.row * ld))
@@ -237,7 +238,7 @@ public final class BeamSearch<T: Real> {
 
     /// The finished hypothesis of candidate c: its row's history, plus c's token unless it is `</s>`.
     private func finish(_ c: Candidate, sentence: Sentence, step: Int, attentionRow: UnsafePointer<T>) -> Hypothesis {
-        let eos = c.token == SpecialIds.eos
+        let eos = c.token == SpecialToken.eos
         var tokens: [Int32] = [], sourcePositions: [Int] = [], attention: [[Double]] = []
         var node = sentence.nodes[c.row - sentence.rows.lowerBound]
         while node >= 0 {

@@ -1,3 +1,4 @@
+import MTCore
 import MTModel
 import MTTensor
 
@@ -51,7 +52,7 @@ public final class GreedyDecoder<T: Real> {
         guard !rows.isEmpty else { return output }
         let b = rows.count
         let s = rows.map { sources[$0].count }.max()!
-        var source = [Int32](repeating: SpecialIds.pad, count: s * b)
+        var source = [Int32](repeating: SpecialToken.pad, count: s * b)
         for (col, i) in rows.enumerated() {
             for (step, id) in sources[i].enumerated() { source[step * b + col] = id }
         }
@@ -63,7 +64,7 @@ public final class GreedyDecoder<T: Real> {
         let v = model.config.targetVocabularySize
         var tokens = [[Int32]](repeating: [], count: b)
         var weights = [[[T]]](repeating: [], count: keepAttention ? b : 0)
-        input = [Int32](repeating: SpecialIds.bos, count: b)
+        input = [Int32](repeating: SpecialToken.bos, count: b)
         rowSentence = Array(0..<b)
         if best.count < b {
             best = [Int32](repeating: 0, count: b)
@@ -90,8 +91,8 @@ public final class GreedyDecoder<T: Real> {
                 if keepAttention {
                     weights[col].append(Array(UnsafeBufferPointer(start: attention + r * ld, count: Int(lengths[col]))))
                 }
-                if token == SpecialIds.eos || tokens[col].count + 1 >= limits[col] {
-                    if token != SpecialIds.eos { tokens[col].append(token) }
+                if token == SpecialToken.eos || tokens[col].count + 1 >= limits[col] {
+                    if token != SpecialToken.eos { tokens[col].append(token) }
                 } else {
                     tokens[col].append(token)
                     input.append(token)

@@ -25,7 +25,7 @@ public enum ModelFile {
         var metadata = extraMetadata
         for (k, v) in pipeline.metadata { metadata[k] = v }
         metadata[formatKey] = format
-        metadata[configKey] = try configJSON(model.config)
+        metadata[configKey] = try model.config.jsonString()
         try model.store.save(to: path, metadata: metadata)
     }
 
@@ -43,7 +43,7 @@ public enum ModelFile {
         }
         let config: Seq2SeqConfig
         do {
-            config = try JSONDecoder().decode(Seq2SeqConfig.self, from: Data(json.utf8))
+            config = try Seq2SeqConfig.fromJSON(json)
         } catch {
             throw ModelFileError("invalid model configuration in the file: \(error)", path: path)
         }
@@ -69,12 +69,6 @@ public enum ModelFile {
             throw ModelFileError("mismatched checkpoint: \(e.message)", path: path)
         }
         return LoadedModel(model: model, pipeline: pipeline, metadata: metadata)
-    }
-
-    static func configJSON(_ config: Seq2SeqConfig) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(config), as: UTF8.self)
     }
 }
 

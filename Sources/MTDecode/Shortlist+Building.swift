@@ -1,3 +1,4 @@
+import MTCore
 import MTText
 
 extension Shortlist {
@@ -26,7 +27,7 @@ extension Shortlist {
                 seenSource[Int(s)] = i
                 sources.append(s)
             }
-            for t in corpus.target(i) where t >= 0 && Int(t) < targetVocabularySize && t != Vocabulary.pad && t != Vocabulary.bos {
+            for t in corpus.target(i) where t >= 0 && Int(t) < targetVocabularySize && t != SpecialToken.pad && t != SpecialToken.bos {
                 tokenCount[Int(t)] += 1
                 if seenTarget[Int(t)] != i {
                     seenTarget[Int(t)] = i
@@ -41,7 +42,7 @@ extension Shortlist {
         }
         let byFrequency = (0..<targetVocabularySize).filter { tokenCount[$0] > 0 }
             .sorted { (tokenCount[$0], -$0) > (tokenCount[$1], -$1) }
-        let alwaysAllowed = [Vocabulary.unk, Vocabulary.eos].filter { Int($0) < targetVocabularySize }
+        let alwaysAllowed = [SpecialToken.unk, SpecialToken.eos].filter { Int($0) < targetVocabularySize }
         let frequentIds = alwaysAllowed + byFrequency.prefix(frequent).map(Int32.init)
         let translations: [[Int32]] = (0..<sourceVocabularySize).map { s in
             let scored = together[s].map { t, c in

@@ -1,3 +1,4 @@
+import MTCore
 import MTText
 
 /// A lexical shortlist (Marian's `--shortlist`): which target subwords a batch may
@@ -27,7 +28,7 @@ public struct Shortlist: Equatable, Sendable {
     /// The target ids a batch with these sources may produce, ascending; `</s>` always.
     public func targets<S: Sequence>(for sources: [S]) -> [Int32] where S.Element == Int32 {
         var allowed = [Bool](repeating: false, count: targetVocabularySize)
-        if Int(Vocabulary.eos) < targetVocabularySize { allowed[Int(Vocabulary.eos)] = true }
+        if Int(SpecialToken.eos) < targetVocabularySize { allowed[Int(SpecialToken.eos)] = true }
         for t in frequent { allowed[Int(t)] = true }
         for source in sources {
             for s in source where s >= 0 && Int(s) < sourceVocabularySize {

@@ -1,3 +1,4 @@
+import MTCore
 import Foundation
 import MTModel
 import MTTensor
@@ -86,7 +87,7 @@ public final class Translator<T: Real> {
     private func output(_ h: Hypothesis, source: [String]) -> Translation.Output {
         var target = pipeline.targetSubwordTokens(h.tokens)
         if options.replaceUnknown, let alignment = h.alignment {
-            for (t, id) in h.tokens.enumerated() where id == Vocabulary.unk && t < target.count {
+            for (t, id) in h.tokens.enumerated() where id == SpecialToken.unk && t < target.count {
                 let s = alignment[t]
                 if s >= 0 && s < source.count { target[t] = source[s] }
             }

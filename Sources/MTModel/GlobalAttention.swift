@@ -1,15 +1,5 @@
 import MTTensor
 
-/// How a decoder state h is scored against an encoder state s.
-public enum AttentionScore: String, CaseIterable, Sendable {
-    /// hᵀ s (requires equal sizes).
-    case dot
-    /// hᵀ W_a s.
-    case general
-    /// vᵀ tanh(W_q h + W_k s + b) (Bahdanau's concat score).
-    case mlp
-}
-
 /// Luong global attention over encoder states with padded source positions masked,
 /// followed by the attentional output h̃ = tanh(W_c [c; h]) (Luong eq. 5, no bias).
 ///

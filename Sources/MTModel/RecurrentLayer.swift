@@ -1,11 +1,5 @@
 import MTTensor
 
-/// The cell of a recurrent layer, as configured ("cell: lstm | gru").
-public enum RecurrentCellType: String, Sendable, CaseIterable {
-    case lstm
-    case gru
-}
-
 /// One recurrent layer over a time-major padded batch [T, B, I] with per-sequence lengths,
 /// and the same layer driven one step at a time (the decoder, whose input feeding rules
 /// out batching the input projection).

@@ -1,3 +1,4 @@
+import MTCore
 import MTTensor
 
 /// The attentional encoder-decoder (Luong et al. 2015), with explicit forward and backward.
@@ -88,7 +89,7 @@ public final class Seq2Seq<T: Real> {
             initializer: initializer, rng: rng)
         encoder = RecurrentStack(
             store, name: "encoder", cell: config.cell, layers: config.encoderLayers, input: e,
-            hidden: config.encoderHiddenSize, bidirectional: config.bidirectional, dropout: config.dropout,
+            hidden: config.encoderHiddenSize, bidirectional: config.bidirectionalEncoder, dropout: config.dropout,
             initializer: initializer, rng: rng)
         targetEmbedding = Embedding(
             store, name: "decoder.embedding", vocabulary: config.targetVocabularySize, dim: e,
@@ -96,7 +97,7 @@ public final class Seq2Seq<T: Real> {
         bridge = Seq2SeqBridge(
             store, kind: config.decoderInit, encoderLayers: config.encoderLayers,
             decoderLayers: config.decoderLayers, hidden: h, cellState: config.cell == .lstm,
-            learnedInitializer: config.learnedInitUniform ? initializer : .zeros,
+            learnedInitializer: config.learnedInit == .uniform ? initializer : .zeros,
             initializer: initializer, rng: rng)
         decoderLayers = (0..<config.decoderLayers).map { l in
             RecurrentLayer.make(
@@ -248,7 +249,7 @@ public final class Seq2Seq<T: Real> {
 
     /// Encoder and decoder over a batch with teacher forcing; leaves dropout(h̃) [T, B, H]
     /// in `droppedOutput`.
-    private func forward(_ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom?) {
+    private func forward(_ batch: Batch, training: Bool, rng: SeededRandom?) {
         let b = batch.batchSize, steps = batch.targetSteps, e = config.embeddingSize, h = config.hiddenSize
         encode(source: batch.source, sourceLengths: batch.sourceLengths, training: training, rng: rng)
         beginDecoding(steps: steps, targetLengths: batch.targetLengths, training: training, rng: rng)
@@ -265,12 +266,12 @@ public final class Seq2Seq<T: Real> {
     }
 
     /// Sums of the loss over a batch, forward only (no dropout): for validation perplexity.
-    public func loss(_ batch: Seq2SeqBatch) -> CrossEntropySums {
+    public func loss(_ batch: Batch) -> CrossEntropySums {
         forward(batch, training: false, rng: nil)
         return batch.targetOutput.withUnsafeBufferPointer {
             generator.crossEntropy(
                 droppedOutput.data, targets: $0.baseAddress!, rows: batch.targetSteps * batch.batchSize,
-                smoothing: config.labelSmoothing, paddingIndex: 0)
+                smoothing: config.labelSmoothing, paddingIndex: SpecialToken.pad)
         }
     }
 
@@ -283,7 +284,7 @@ public final class Seq2Seq<T: Real> {
     /// training runs parts of a batch and divides each by the whole batch's tokens, so the
     /// summed gradients are the whole batch's).
     public func forwardBackward(
-        _ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom? = nil, normalizer: Int? = nil
+        _ batch: Batch, training: Bool, rng: SeededRandom? = nil, normalizer: Int? = nil
     ) -> CrossEntropySums {
         forward(batch, training: training, rng: rng)
         let b = batch.batchSize, steps = batch.targetSteps, h = config.hiddenSize
@@ -292,7 +293,7 @@ public final class Seq2Seq<T: Real> {
         let sums = batch.targetOutput.withUnsafeBufferPointer {
             generator.crossEntropy(
                 droppedOutput.data, targets: $0.baseAddress!, rows: steps * b, smoothing: config.labelSmoothing,
-                paddingIndex: 0, gradientScale: T(1 / Double(tokens)), dInput: dOutput.data)
+                paddingIndex: SpecialToken.pad, gradientScale: T(1 / Double(tokens)), dInput: dOutput.data)
         }
         outputDropout.backward(dOutput.data, into: dOutput.data, count: steps * b * h)
         backward(steps: steps)

@@ -1,3 +1,4 @@
+import MTCore
 import Foundation
 
 /// Loads a preprocessed directory completely and describes it: a check that
@@ -15,7 +16,7 @@ public enum CorpusStatistics {
         ]
         for (name, corpus) in [("train", train), ("valid", valid)] {
             guard let c = corpus else { continue }
-            let unk = c.sourceTokens.filter { $0 == Vocabulary.unk }.count + c.targetTokens.filter { $0 == Vocabulary.unk }.count
+            let unk = c.sourceTokens.filter { $0 == SpecialToken.unk }.count + c.targetTokens.filter { $0 == SpecialToken.unk }.count
             let total = max(1, c.sourceTokens.count + c.targetTokens.count)
             lines.append("\(name): \(c.count) pairs, \(c.sourceTokens.count) source and \(c.targetTokens.count) target tokens, "
                 + String(format: "%.2f%% <unk>", 100 * Double(unk) / Double(total)))

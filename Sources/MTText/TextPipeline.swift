@@ -1,3 +1,5 @@
+import MTCore
+
 /// Which side of a parallel corpus a line belongs to.
 public enum Side: String, Sendable, CaseIterable {
     case source, target
@@ -87,8 +89,8 @@ public final class TextPipeline {
     public func targetSubwordTokens(_ ids: [Int32]) -> [String] {
         var out: [String] = []
         for id in ids {
-            if id == Vocabulary.eos { break }
-            if id == Vocabulary.pad || id == Vocabulary.bos { continue }
+            if id == SpecialToken.eos { break }
+            if id == SpecialToken.pad || id == SpecialToken.bos { continue }
             guard id >= 0, Int(id) < targetVocabulary.count else { out.append("<unk>"); continue }
             out.append(targetVocabulary.token(at: id))
         }

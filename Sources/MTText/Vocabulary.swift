@@ -1,16 +1,12 @@
-/// Token <-> id mapping. The four specials come first: <pad>=0 <unk>=1 <s>=2 </s>=3.
+import MTCore
+
+/// Token <-> id mapping. The four specials come first (`SpecialToken`): <pad>=0 <unk>=1 <s>=2 </s>=3.
 /// No token of the text form can equal a special: the tokenizer always splits `<`
 /// and `>` from letters.
 ///
 /// File format: UTF-8, one `token<TAB>count` per line, in id order, specials
 /// first (count 0), each line ending in `\n`.
 public struct Vocabulary: Equatable, Sendable {
-    public static let pad: Int32 = 0
-    public static let unk: Int32 = 1
-    public static let bos: Int32 = 2
-    public static let eos: Int32 = 3
-    public static let specials = ["<pad>", "<unk>", "<s>", "</s>"]
-
     public private(set) var tokens: [String]
     public private(set) var counts: [Int]
     private var ids: [ByteString: Int32]
@@ -26,7 +22,7 @@ public struct Vocabulary: Equatable, Sendable {
         var entries = zip(wordCounts.words, wordCounts.counts).filter { $0.1 >= max(1, minFrequency) }
         entries.sort { $0.1 != $1.1 ? $0.1 > $1.1 : String.byteOrder($0.0, $1.0) }
         if maxSize > 0 && entries.count > maxSize { entries.removeSubrange(maxSize...) }
-        self.init(unchecked: Vocabulary.specials + entries.map(\.0), counts: [0, 0, 0, 0] + entries.map(\.1))
+        self.init(unchecked: SpecialToken.names + entries.map(\.0), counts: [Int](repeating: 0, count: SpecialToken.count) + entries.map(\.1))
     }
 
     private init(unchecked tokens: [String], counts: [Int]) {
@@ -56,8 +52,8 @@ public struct Vocabulary: Equatable, Sendable {
             guard let count = Int(String(decoding: fields[1], as: UTF8.self)), count >= 0 else {
                 throw TextError("count is not a non-negative integer", at: at)
             }
-            if i < Vocabulary.specials.count, token != Vocabulary.specials[i] {
-                throw TextError("expected the special token \(Vocabulary.specials[i]) on this line", at: at)
+            if i < SpecialToken.names.count, token != SpecialToken.names[i] {
+                throw TextError("expected the special token \(SpecialToken.names[i]) on this line", at: at)
             }
             if let previous = seen[ByteString(token)] {
                 throw TextError("duplicate token '\(token)' (first on line \(previous))", at: at)
@@ -66,16 +62,16 @@ public struct Vocabulary: Equatable, Sendable {
             tokens.append(token)
             counts.append(count)
         }
-        guard tokens.count >= Vocabulary.specials.count else {
-            throw TextError("missing special tokens: a vocabulary starts with \(Vocabulary.specials.joined(separator: " "))", at: "\(location):\(tokens.count + 1)")
+        guard tokens.count >= SpecialToken.names.count else {
+            throw TextError("missing special tokens: a vocabulary starts with \(SpecialToken.names.joined(separator: " "))", at: "\(location):\(tokens.count + 1)")
         }
         self.init(unchecked: tokens, counts: counts)
     }
 
     public var count: Int { tokens.count }
 
-    /// The id of `token`, or `Vocabulary.unk`.
-    public func id(of token: String) -> Int32 { ids[ByteString(token)] ?? Vocabulary.unk }
+    /// The id of `token`, or `SpecialToken.unk`.
+    public func id(of token: String) -> Int32 { ids[ByteString(token)] ?? SpecialToken.unk }
 
     public func contains(_ token: String) -> Bool { ids[ByteString(token)] != nil }
 

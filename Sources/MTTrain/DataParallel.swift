@@ -84,7 +84,7 @@ public final class DataParallel<T: Real> {
     /// Zeroes every worker's gradients, runs forward and backward on the parts, and leaves
     /// the whole batch's gradient (of loss / target tokens) in the primary's parameters.
     /// Returns the sums over the whole batch.
-    public func forwardBackward(_ batch: Seq2SeqBatch, training: Bool, rng: SeededRandom) -> CrossEntropySums {
+    public func forwardBackward(_ batch: Batch, training: Bool, rng: SeededRandom) -> CrossEntropySums {
         let w = workers
         let seeds = (0..<w).map { _ in rng.next() }
         let parts = batch.balancedColumnRanges(parts: w).map { batch.columns($0) }

@@ -1,13 +1,3 @@
-/// Ids of the special tokens every vocabulary starts with.
-public enum SpecialToken {
-    public static let pad: Int32 = 0
-    public static let unk: Int32 = 1
-    /// Start of sentence, `<s>`: the first decoder input.
-    public static let bos: Int32 = 2
-    /// End of sentence, `</s>`: the last decoder output.
-    public static let eos: Int32 = 3
-}
-
 /// Sentence pairs addressed by index, as batching needs them: lengths first (cheap),
 /// token ids when a batch is built. Ids exclude `<s>` and `</s>`.
 public protocol ParallelCorpus {

@@ -73,7 +73,7 @@ public final class Trainer {
     ) throws {
         try config.validate()
         let modelConfig = Seq2SeqConfig(
-            config.model, sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize)
+            sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize, model: config.model)
         if let problem = modelConfig.problem { throw ConfigError(problem) }
         self.config = config
         let random = SeededRandom(seed: config.training.seed)
@@ -84,7 +84,8 @@ public final class Trainer {
         switch t.optimizer {
         case .adam:
             optimizer = Adam(
-                model.store, beta1: t.adamBeta1, beta2: t.adamBeta2, epsilon: t.adamEpsilon, weightDecay: t.weightDecay)
+                model.store, beta1: t.adamBeta1, beta2: t.adamBeta2, epsilon: t.adamEpsilon, weightDecay: t.weightDecay,
+                decoupledWeightDecay: t.decoupledWeightDecay)
         case .sgd:
             optimizer = SGD(model.store, weightDecay: t.weightDecay)
         }
@@ -157,10 +158,10 @@ public final class Trainer {
                 let batch = Batch(corpus: train, indices: batches[state.position.batch])
                 let sums: CrossEntropySums
                 if let parallel {
-                    sums = parallel.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                    sums = parallel.forwardBackward(batch, training: true, rng: dropoutRandom)
                 } else {
                     model.store.zeroGradients()
-                    sums = model.forwardBackward(Seq2SeqBatch(batch), training: true, rng: dropoutRandom)
+                    sums = model.forwardBackward(batch, training: true, rng: dropoutRandom)
                 }
                 attempts += 1
                 var loss = sums.loss

@@ -1,4 +1,5 @@
 import Foundation
+import MTCore
 import MTTensor
 import Yams
 
@@ -111,7 +112,7 @@ extension TrainingConfig {
     public static func fromJSON(_ json: String) throws -> TrainingConfig {
         let config: TrainingConfig
         do {
-            config = try JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8))
+            config = try TrainingConfig.decode(json: json, defaults: TrainingConfig())
         } catch {
             throw ConfigError("stored configuration is not valid: \(error)")
         }

@@ -18,21 +18,10 @@ public struct TrainOptions: Sendable {
 
     public init() {}
 
-    /// BLAS threads of a new run whose configuration file does not say (rather than one per core).
-    public static let defaultThreads = 2
-
     /// Defaults (or, resuming, the stored configuration), then the file, then the overrides.
     public func configuration(resumeConfig: TrainingConfig?) throws -> TrainingConfig {
         var config = resumeConfig ?? TrainingConfig()
-        if resumeConfig == nil { config.training.threads = TrainOptions.defaultThreads }
-        if let configPath {
-            config = try TrainingConfig.load(contentsOf: configPath)
-            let text = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
-            let setsThreads = text.split(separator: "\n").contains {
-                $0.trimmingCharacters(in: .whitespaces).hasPrefix("threads:")
-            }
-            if !setsThreads { config.training.threads = TrainOptions.defaultThreads }
-        }
+        if let configPath { config = try TrainingConfig.load(contentsOf: configPath) }
         for o in overrides {
             do {
                 try config.apply(overrides: [o])

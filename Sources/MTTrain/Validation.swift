@@ -39,7 +39,7 @@ public final class Validator {
         var nll = 0.0
         var tokens = 0
         for indices in batches {
-            let sums = model.loss(Seq2SeqBatch(Batch(corpus: set.corpus, indices: indices)))
+            let sums = model.loss(Batch(corpus: set.corpus, indices: indices))
             nll += sums.nll
             tokens += sums.tokens
         }

@@ -38,7 +38,7 @@ struct MTTrainCommand: ParsableCommand {
     @Option(help: "Sentences per batch at most.") var batchSentences: Int?
     @Option(help: "Base learning rate.") var lr: String?
     @Option(help: "Random seed.") var seed: String?
-    @Option(help: "Threads (default 2; 0 = one per core), shared out among the workers for BLAS.") var threads: Int?
+    @Option(help: "Threads (0 = one per core, the default), shared out among the workers for BLAS.") var threads: Int?
     @Option(help: "Data-parallel workers, each with a share of every batch (default 1).") var workers: Int?
     @Option(help: "Validate and checkpoint every N updates (0 = after each epoch).") var validInterval: Int?
     @Option(help: "Log every N updates.") var logInterval: Int?

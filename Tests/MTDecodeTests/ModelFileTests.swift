@@ -92,7 +92,7 @@ import Testing
         let mismatched = dir + "/mismatched.safetensors"
         var metadata = pipeline.metadata
         metadata[ModelFile.formatKey] = ModelFile.format
-        metadata[ModelFile.configKey] = try ModelFile.configJSON(other)
+        metadata[ModelFile.configKey] = try other.jsonString()
         try model.store.save(to: mismatched, metadata: metadata)
         #expect(message(mismatched).hasPrefix("mismatched checkpoint"))
         #expect(!message(mismatched).contains("\n"))

@@ -1,3 +1,4 @@
+import MTCore
 import Foundation
 import MTDecode
 import MTModel
@@ -20,18 +21,18 @@ import Testing
 
     @Test func translationsFollowCooccurrenceAndFrequentListHoldsSpecials() {
         let s = Shortlist.build(from: Self.corpus, sourceVocabularySize: 9, targetVocabularySize: 16, frequent: 1, perSource: 2)
-        #expect(s.frequent == [Vocabulary.unk, Vocabulary.eos, 6])
+        #expect(s.frequent == [SpecialToken.unk, SpecialToken.eos, 6])
         #expect(s.translations[4].first == 9)
         #expect(s.translations[5].first == 10)
         #expect(s.translations[0].isEmpty && s.translations[8].isEmpty)
-        #expect(s.translations.allSatisfy { $0.count <= 2 && !$0.contains(Vocabulary.pad) && !$0.contains(Vocabulary.bos) })
+        #expect(s.translations.allSatisfy { $0.count <= 2 && !$0.contains(SpecialToken.pad) && !$0.contains(SpecialToken.bos) })
         // Sorted union of the frequent ids and the sources' translations; </s> always.
-        #expect(s.targets(for: [[4], [4, 4]]) == ([Vocabulary.unk, Vocabulary.eos, 6] + s.translations[4]).sorted().uniqued())
-        #expect(s.targets(for: [[Int32]]()) == [Vocabulary.unk, Vocabulary.eos, 6])
+        #expect(s.targets(for: [[4], [4, 4]]) == ([SpecialToken.unk, SpecialToken.eos, 6] + s.translations[4]).sorted().uniqued())
+        #expect(s.targets(for: [[Int32]]()) == [SpecialToken.unk, SpecialToken.eos, 6])
     }
 
     static func vocabulary(_ size: Int, _ tag: String) throws -> Vocabulary {
-        let tokens = Vocabulary.specials + (Vocabulary.specials.count..<size).map { "\(tag)\($0)" }
+        let tokens = SpecialToken.names + (SpecialToken.names.count..<size).map { "\(tag)\($0)" }
         return try Vocabulary(fileText: tokens.map { "\($0)\t1\n" }.joined())
     }
 

@@ -5,10 +5,10 @@ import Testing
 /// Finite-difference checks of the whole encoder-decoder, every parameter, in Double.
 @Suite struct Seq2SeqGradientTests {
     /// B = 3 pairs with different source (4, 2, 3) and target (3, 1, 2) lengths.
-    static func batch(_ rng: SeededRandom) -> Seq2SeqBatch {
+    static func batch(_ rng: SeededRandom) -> Batch {
         let words: [Int32] = [1, 4, 5, 6]
         func sentence(_ n: Int) -> [Int32] { (0..<n).map { _ in words[rng.int(below: words.count)] } }
-        return Seq2SeqBatch(sources: [4, 2, 3].map(sentence), targets: [3, 1, 2].map(sentence))
+        return Batch(sources: [4, 2, 3].map(sentence), targets: [3, 1, 2].map(sentence))
     }
 
     static func config(_ edit: (inout Seq2SeqConfig) -> Void) -> Seq2SeqConfig {
@@ -50,21 +50,21 @@ import Testing
 
     @Test func lstmBidirectionalGeneralInputFeedingBridge() {
         Self.check(Self.config {
-            $0.cell = .lstm; $0.bidirectional = true; $0.attention = .general
+            $0.cell = .lstm; $0.bidirectionalEncoder = true; $0.attention = .general
             $0.inputFeeding = true; $0.decoderInit = .bridge; $0.labelSmoothing = 0.1
         })
     }
 
     @Test func gruDotNoInputFeedingLearned() {
         Self.check(Self.config {
-            $0.cell = .gru; $0.bidirectional = false; $0.attention = .dot
-            $0.inputFeeding = false; $0.decoderInit = .learned; $0.learnedInitUniform = true
+            $0.cell = .gru; $0.bidirectionalEncoder = false; $0.attention = .dot
+            $0.inputFeeding = false; $0.decoderInit = .learned; $0.learnedInit = .uniform
         })
     }
 
     @Test func lstmMLPTiedZeroInit() {
         Self.check(Self.config {
-            $0.cell = .lstm; $0.bidirectional = true; $0.attention = .mlp; $0.embeddingSize = 4
+            $0.cell = .lstm; $0.bidirectionalEncoder = true; $0.attention = .mlp; $0.embeddingSize = 4
             $0.tieTargetEmbeddings = true; $0.decoderInit = .zero; $0.inputFeeding = true
             $0.labelSmoothing = 0.2
         })
@@ -72,28 +72,28 @@ import Testing
 
     @Test func twoLayerStacks() {
         Self.check(Self.config {
-            $0.cell = .lstm; $0.bidirectional = true; $0.encoderLayers = 2; $0.decoderLayers = 2
+            $0.cell = .lstm; $0.bidirectionalEncoder = true; $0.encoderLayers = 2; $0.decoderLayers = 2
             $0.attention = .general; $0.decoderInit = .bridge
         })
     }
 
     @Test func twoLayerGRUStacksLearned() {
         Self.check(Self.config {
-            $0.cell = .gru; $0.bidirectional = true; $0.encoderLayers = 2; $0.decoderLayers = 2
-            $0.attention = .mlp; $0.decoderInit = .learned; $0.learnedInitUniform = true
+            $0.cell = .gru; $0.bidirectionalEncoder = true; $0.encoderLayers = 2; $0.decoderLayers = 2
+            $0.attention = .mlp; $0.decoderInit = .learned; $0.learnedInit = .uniform
         })
     }
 
     @Test func deeperEncoderThanDecoderBridge() {
         Self.check(Self.config {
-            $0.cell = .gru; $0.bidirectional = false; $0.encoderLayers = 2; $0.decoderLayers = 1
+            $0.cell = .gru; $0.bidirectionalEncoder = false; $0.encoderLayers = 2; $0.decoderLayers = 1
             $0.attention = .general; $0.decoderInit = .bridge
         })
     }
 
     @Test func twoLayerStacksWithFixedDropout() {
         Self.check(Self.config {
-            $0.cell = .lstm; $0.bidirectional = true; $0.encoderLayers = 2; $0.decoderLayers = 2
+            $0.cell = .lstm; $0.bidirectionalEncoder = true; $0.encoderLayers = 2; $0.decoderLayers = 2
             $0.attention = .general; $0.decoderInit = .bridge; $0.dropout = 0.3; $0.labelSmoothing = 0.1
         }, dropoutSeed: 5)
     }

@@ -1,3 +1,4 @@
+import MTCore
 import Foundation
 import Testing
 @testable import MTText
@@ -33,17 +34,17 @@ import Testing
         let p = try makePipeline()
         for line in Self.target {
             let ids = p.encodeTarget(line)
-            #expect(!ids.contains(Vocabulary.unk))
-            #expect(p.decodeTarget(ids + [Vocabulary.eos, 5, 6]) == line)
-            #expect(p.decodeTarget([Vocabulary.bos] + ids) == line)
+            #expect(!ids.contains(SpecialToken.unk))
+            #expect(p.decodeTarget(ids + [SpecialToken.eos, 5, 6]) == line)
+            #expect(p.decodeTarget([SpecialToken.bos] + ids) == line)
         }
         #expect(p.subwordTokens(Self.source[0]).count == p.encodeSource(Self.source[0]).count)
     }
 
     @Test func unknownWordsBecomeUnk() throws {
         let p = try makePipeline()
-        #expect(p.encodeSource("Ein Zebra schläft.").contains(Vocabulary.unk))
-        #expect(p.decodeTarget([Vocabulary.unk]) == "<unk>")
+        #expect(p.encodeSource("Ein Zebra schläft.").contains(SpecialToken.unk))
+        #expect(p.decodeTarget([SpecialToken.unk]) == "<unk>")
     }
 
     @Test func lowercaseSettingApplies() throws {

@@ -1,3 +1,4 @@
+import MTCore
 import Testing
 @testable import MTText
 
@@ -12,8 +13,8 @@ import Testing
         let v = Vocabulary(counts: sample())
         #expect(v.tokens == ["<pad>", "<unk>", "<s>", "</s>", "a", "b", "c", "d"])
         #expect(v.id(of: "a") == 4)
-        #expect(v.id(of: "zzz") == Vocabulary.unk)
-        #expect(v.token(at: Vocabulary.eos) == "</s>")
+        #expect(v.id(of: "zzz") == SpecialToken.unk)
+        #expect(v.token(at: SpecialToken.eos) == "</s>")
     }
 
     @Test func minFrequencyAndMaxSize() {

@@ -1,3 +1,4 @@
+import MTCore
 import Testing
 @testable import MTText
 
@@ -41,7 +42,7 @@ import Testing
 
     @Test func specialsCannotBeTokens() {
         let texts = tokenizer.tokenize("<s> </s> <unk> <pad>").map(\.textForm)
-        #expect(!texts.contains { Vocabulary.specials.contains($0) })
+        #expect(!texts.contains { SpecialToken.names.contains($0) })
     }
 
     @Test func lowercasingIsLocaleAware() throws {

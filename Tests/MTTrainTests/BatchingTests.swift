@@ -1,3 +1,4 @@
+import MTModel
 import MTTensor
 import Testing
 @testable import MTTrain

@@ -8,9 +8,9 @@ import Testing
 /// gradient of the whole batch, and training with W workers is deterministic.
 @Suite struct DataParallelTests {
     /// B = 7 pairs of different lengths (so the parts have different step counts).
-    static func batch(_ rng: SeededRandom) -> Seq2SeqBatch {
+    static func batch(_ rng: SeededRandom) -> Batch {
         func sentence(_ n: Int) -> [Int32] { (0..<n).map { _ in Int32(4 + rng.int(below: 6)) } }
-        return Seq2SeqBatch(
+        return Batch(
             sources: [5, 2, 4, 3, 1, 5, 2].map(sentence), targets: [3, 1, 4, 2, 5, 2, 3].map(sentence))
     }
 
@@ -20,7 +20,7 @@ import Testing
         c.hiddenSize = 4
         c.encoderLayers = 2
         c.decoderLayers = 2
-        c.bidirectional = true
+        c.bidirectionalEncoder = true
         c.attention = .general
         c.inputFeeding = true
         c.dropout = 0

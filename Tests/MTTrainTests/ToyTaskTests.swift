@@ -26,7 +26,7 @@ import Testing
         config.hiddenSize = 64
         config.encoderLayers = 1
         config.decoderLayers = 1
-        config.bidirectional = true
+        config.bidirectionalEncoder = true
         config.cell = .lstm
         config.attention = .general
         config.inputFeeding = true
@@ -50,7 +50,7 @@ import Testing
         for epoch in 1...12 {
             for indices in planner.batches(epoch: epoch) {
                 model.store.zeroGradients()
-                model.forwardBackward(Seq2SeqBatch(Batch(corpus: train, indices: indices)), training: true, rng: rng)
+                model.forwardBackward(Batch(corpus: train, indices: indices), training: true, rng: rng)
                 model.store.clipGradients(maxNorm: 5)
                 adam.step(learningRate: 0.01)
             }
@@ -62,7 +62,7 @@ import Testing
         print("toy task: exact match \(best) after \(epochs) epochs in \(String(format: "%.1f", seconds)) s")
         #expect(best >= 0.99)
 
-        let validation = model.loss(Seq2SeqBatch(Batch(corpus: heldOut, indices: Array(0..<100))))
+        let validation = model.loss(Batch(corpus: heldOut, indices: Array(0..<100)))
         #expect(validation.nll / Double(validation.tokens) < 0.1)
     }
 }

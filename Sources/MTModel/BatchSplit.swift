@@ -1,6 +1,6 @@
-extension Seq2SeqBatch {
+extension Batch {
     /// Columns `range` as a batch of their own, with the steps cut to its longest sentences.
-    public func columns(_ range: Range<Int>) -> Seq2SeqBatch {
+    public func columns(_ range: Range<Int>) -> Batch {
         precondition(!range.isEmpty && range.lowerBound >= 0 && range.upperBound <= batchSize, "columns \(range)")
         let n = range.count
         let s = Int(sourceLengths[range].max() ?? 0), t = Int(targetLengths[range].max() ?? 0)
@@ -11,8 +11,8 @@ extension Seq2SeqBatch {
             }
             return out
         }
-        return Seq2SeqBatch(
-            batchSize: n, sourceSteps: s, targetSteps: t, source: take(source, steps: s),
+        return Batch(
+            indices: Array(indices[range]), sourceSteps: s, targetSteps: t, source: take(source, steps: s),
             sourceLengths: Array(sourceLengths[range]), targetInput: take(targetInput, steps: t),
             targetOutput: take(targetOutput, steps: t), targetLengths: Array(targetLengths[range]))
     }
