@@ -35,6 +35,7 @@ public final class BeamSearch<T: Real> {
     private var topValues: [Double] = []
     private var attentionArgmax: [Int32] = []
     private var rowBuffer: [Double] = []
+    private var candidates: [Candidate] = []
     // The output layer restricted to a batch's shortlist: its rows of the weight and bias.
     private let shortlistWeight = Tensor<T>([0])
     private let shortlistBias = Tensor<T>([0])
@@ -82,130 +83,158 @@ public final class BeamSearch<T: Real> {
         var results = [[Hypothesis]](repeating: [Hypothesis.empty], count: sources.count)
         let used = sources.indices.filter { !sources[$0].isEmpty }
         guard !used.isEmpty else { return results }
-        let b = used.count, s = used.map { sources[$0].count }.max()!
-        var source = [Int32](repeating: SpecialToken.pad, count: s * b)
-        for (col, i) in used.enumerated() {
-            for (step, id) in sources[i].enumerated() { source[step * b + col] = id }
-        }
-        let lengths = used.map { Int32(sources[$0].count) }
-        model.encode(source: source, sourceLengths: lengths, training: false, backward: false)
-        model.beginDecoding(steps: 1, targetLengths: nil, training: false, backward: false)
-
-        // With a shortlist the output layer has one column per allowed target id; a union
-        // smaller than the beam (a tiny shortlist) would starve it, so then all ids are scored.
-        let allowed = options.shortlist.map { $0.targets(for: used.map { sources[$0] }) }
-            .flatMap { $0.count >= options.beamSize ? $0 : nil }
-        if let allowed { restrictOutputLayer(to: allowed) }
+        let batch = used.map { sources[$0] }
+        encode(batch)
+        let allowed = outputVocabulary(for: batch)
         let v = allowed?.count ?? model.config.targetVocabularySize
         let k = Swift.min(options.beamSize, v)
-        nodeToken.removeAll(keepingCapacity: true)
-        nodeParent.removeAll(keepingCapacity: true)
-        nodeSource.removeAll(keepingCapacity: true)
-        nodeAttention.removeAll(keepingCapacity: true)
-        attentionPool.removeAll(keepingCapacity: true)
-
+        resetTree()
         var active: [Sentence] = used.enumerated().map { col, i in
             Sentence(index: i, sourceLength: sources[i].count,
                      limit: options.maxLength(sourceLength: sources[i].count),
                      rows: col..<(col + 1), nodes: [-1], scores: [0])
         }
-        var rowCount = b
-        var candidates: [Candidate] = []
         var step = 0
         while !active.isEmpty {
-            // Inputs: <s> first, then each row's last token.
-            inputIds.removeAll(keepingCapacity: true)
-            for sentence in active {
-                for node in sentence.nodes { inputIds.append(node < 0 ? SpecialToken.bos : nodeToken[Int(node)]) }
-            }
-            inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
-            let hidden = model.decodeStep(0)
-            decodedRows += rowCount
-            let logits = allowed == nil
-                ? model.generator.logitRows(hidden, rows: rowCount)
-                : model.generator.logitRows(
-                    hidden, rows: rowCount, weight: shortlistWeight.data, bias: shortlistBias.data, columns: v,
-                    into: shortlistLogits)
-            if topIndices.count < rowCount * k {
-                topIndices = [Int32](repeating: 0, count: rowCount * k)
-                topValues = [Double](repeating: 0, count: rowCount * k)
-            }
-            topIndices.withUnsafeMutableBufferPointer { idx in
-                topValues.withUnsafeMutableBufferPointer { val in
-                    T.logSoftmaxTopKRows(logits.data, rows: rowCount, cols: v, k: k,
-                               indices: idx.baseAddress!, values: val.baseAddress!)
-                }
-            }
-            if let allowed {
-                for slot in 0..<(rowCount * k) { topIndices[slot] = allowed[Int(topIndices[slot])] }
-            }
-            let weights = model.attention.attentionWeights(0)
-            let ld = model.attention.sourceLength
-            if options.keepAlignment {
-                if attentionArgmax.count < rowCount { attentionArgmax = [Int32](repeating: 0, count: rowCount) }
-                attentionArgmax.withUnsafeMutableBufferPointer {
-                    T.argmaxRows(weights, rows: rowCount, cols: ld, ld: ld, $0.baseAddress!)
-                }
-            }
-
+            let weights = scoreNextTokens(of: active, k: k, columns: v, allowed: allowed)
             var selectedRows: [Int] = []
-            var nextActive: [Sentence] = []
-            for var sentence in active {
-                candidates.removeAll(keepingCapacity: true)
-                for (j, r) in sentence.rows.enumerated() {
-                    for c in 0..<k {
-                        let slot = r * k + c
-                        candidates.append(Candidate(
-                            score: sentence.scores[j] + topValues[slot], row: r, token: topIndices[slot],
-                            order: slot))
-                    }
-                }
-                candidates.sort { ($0.score, -$0.order) > ($1.score, -$1.order) }
-                let final = step + 1 >= sentence.limit
-                var alive: [Candidate] = []
-                for (rank, c) in candidates.enumerated() {
-                    if c.token == SpecialToken.eos || final {
-                        if rank < k {
-                            sentence.finished.append(finish(
-                                c, sentence: sentence, step: step, attentionRow: weights + c.row * ld))
-                        }
-                    } else if alive.count < k {
-                        alive.append(c)
-                    }
-                }
-                sentence.finished.sort { $0.score > $1.score }
-                if sentence.finished.count > options.beamSize { sentence.finished.removeLast(sentence.finished.count - options.beamSize) }
-                var done = final || alive.isEmpty || (options.earlyStop && sentence.finished.count >= k)
-                if !done && sentence.finished.count >= k {
-                    let bound = alive[0].score / options.lengthNormalizer(sentence.limit)
-                    done = bound <= sentence.finished[k - 1].score
-                }
-                if done {
-                    results[sentence.index] = Array(sentence.finished.prefix(options.nBest))
-                    continue
-                }
-                // Live hypotheses become nodes; their rows follow in the next decoder batch.
-                let start = selectedRows.count
-                var nodes: [Int32] = [], scores: [Double] = []
-                for c in alive {
-                    let j = c.row - sentence.rows.lowerBound
-                    nodes.append(addNode(token: c.token, parent: sentence.nodes[j], row: c.row,
-                                         attentionRow: weights + c.row * ld, length: sentence.sourceLength))
-                    scores.append(c.score)
-                    selectedRows.append(c.row)
-                }
-                sentence.rows = start..<selectedRows.count
-                sentence.nodes = nodes
-                sentence.scores = scores
-                nextActive.append(sentence)
+            active = active.compactMap {
+                advance($0, step: step, k: k, attention: weights, selectedRows: &selectedRows, results: &results)
             }
-            active = nextActive
             guard !active.isEmpty else { break }
             model.selectDecoderBatch(selectedRows)
-            rowCount = selectedRows.count
             step += 1
         }
         return results
+    }
+
+    /// Encodes a batch of non-empty sources and starts the decoder with a capacity of one step.
+    private func encode(_ sources: [[Int32]]) {
+        let steps = sources.map(\.count).max()!
+        model.encode(
+            source: Padding.timeMajor(sources, steps: steps), sourceLengths: sources.map { Int32($0.count) },
+            training: false, backward: false)
+        model.beginDecoding(steps: 1, targetLengths: nil, training: false, backward: false)
+    }
+
+    /// The target ids the output layer scores for this batch: the shortlist's union, to which
+    /// the layer is then restricted, or nil for the whole vocabulary. A union smaller than
+    /// the beam (a tiny shortlist) would starve it, so then all ids are scored.
+    private func outputVocabulary(for sources: [[Int32]]) -> [Int32]? {
+        guard let allowed = options.shortlist?.targets(for: sources), allowed.count >= options.beamSize else { return nil }
+        restrictOutputLayer(to: allowed)
+        return allowed
+    }
+
+    private func resetTree() {
+        nodeToken.removeAll(keepingCapacity: true)
+        nodeParent.removeAll(keepingCapacity: true)
+        nodeSource.removeAll(keepingCapacity: true)
+        nodeAttention.removeAll(keepingCapacity: true)
+        attentionPool.removeAll(keepingCapacity: true)
+    }
+
+    /// One decoder step over every live row: the K best next tokens of each row by
+    /// log-probability into `topIndices`/`topValues` (target ids), and with `keepAlignment`
+    /// each row's most-attended source position. Returns the step's attention weights.
+    private func scoreNextTokens(of active: [Sentence], k: Int, columns v: Int, allowed: [Int32]?) -> UnsafeMutablePointer<T> {
+        // Inputs: <s> first, then each row's last token.
+        inputIds.removeAll(keepingCapacity: true)
+        for sentence in active {
+            for node in sentence.nodes { inputIds.append(node < 0 ? SpecialToken.bos : nodeToken[Int(node)]) }
+        }
+        let rowCount = inputIds.count
+        inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
+        let hidden = model.decodeStep(0)
+        decodedRows += rowCount
+        let logits = allowed == nil
+            ? model.generator.logitRows(hidden, rows: rowCount)
+            : model.generator.logitRows(
+                hidden, rows: rowCount, weight: shortlistWeight.data, bias: shortlistBias.data, columns: v,
+                into: shortlistLogits)
+        if topIndices.count < rowCount * k {
+            topIndices = [Int32](repeating: 0, count: rowCount * k)
+            topValues = [Double](repeating: 0, count: rowCount * k)
+        }
+        topIndices.withUnsafeMutableBufferPointer { idx in
+            topValues.withUnsafeMutableBufferPointer { val in
+                T.logSoftmaxTopKRows(logits.data, rows: rowCount, cols: v, k: k,
+                           indices: idx.baseAddress!, values: val.baseAddress!)
+            }
+        }
+        if let allowed {
+            for slot in 0..<(rowCount * k) { topIndices[slot] = allowed[Int(topIndices[slot])] }
+        }
+        let weights = model.attention.attentionWeights(0)
+        if options.keepAlignment {
+            let ld = model.attention.sourceLength
+            if attentionArgmax.count < rowCount { attentionArgmax = [Int32](repeating: 0, count: rowCount) }
+            attentionArgmax.withUnsafeMutableBufferPointer {
+                T.argmaxRows(weights, rows: rowCount, cols: ld, ld: ld, $0.baseAddress!)
+            }
+        }
+        return weights
+    }
+
+    /// Takes a sentence one step on: of the K best continuations of each of its rows, the K
+    /// best overall by cumulative log-probability. One ending in `</s>` among them (or any,
+    /// at the length limit) finishes; the K best others live on as new nodes, their rows
+    /// appended to `selectedRows`. A sentence that is done gets its n-best list in `results`
+    /// and nil is returned.
+    private func advance(
+        _ sentence: Sentence, step: Int, k: Int, attention weights: UnsafeMutablePointer<T>,
+        selectedRows: inout [Int], results: inout [[Hypothesis]]
+    ) -> Sentence? {
+        var sentence = sentence
+        let ld = model.attention.sourceLength
+        candidates.removeAll(keepingCapacity: true)
+        for (j, r) in sentence.rows.enumerated() {
+            for c in 0..<k {
+                let slot = r * k + c
+                candidates.append(Candidate(
+                    score: sentence.scores[j] + topValues[slot], row: r, token: topIndices[slot], order: slot))
+            }
+        }
+        candidates.sort { ($0.score, -$0.order) > ($1.score, -$1.order) }
+        let final = step + 1 >= sentence.limit
+        var alive: [Candidate] = []
+        for (rank, c) in candidates.enumerated() {
+            if c.token == SpecialToken.eos || final {
+                if rank < k {
+                    sentence.finished.append(finish(c, sentence: sentence, step: step, attentionRow: weights + c.row * ld))
+                }
+            } else if alive.count < k {
+                alive.append(c)
+            }
+        }
+        sentence.finished.sort { $0.score > $1.score }
+        if sentence.finished.count > options.beamSize { sentence.finished.removeLast(sentence.finished.count - options.beamSize) }
+        if final || alive.isEmpty || isDone(sentence, bestLive: alive[0].score, k: k) {
+            results[sentence.index] = Array(sentence.finished.prefix(options.nBest))
+            return nil
+        }
+        // Live hypotheses become nodes; their rows follow in the next decoder batch.
+        let start = selectedRows.count
+        var nodes: [Int32] = [], scores: [Double] = []
+        for c in alive {
+            let j = c.row - sentence.rows.lowerBound
+            nodes.append(addNode(token: c.token, parent: sentence.nodes[j], row: c.row,
+                                 attentionRow: weights + c.row * ld, length: sentence.sourceLength))
+            scores.append(c.score)
+            selectedRows.append(c.row)
+        }
+        sentence.rows = start..<selectedRows.count
+        sentence.nodes = nodes
+        sentence.scores = scores
+        return sentence
+    }
+
+    /// Whether a sentence with K finished hypotheses stops: at once with `earlyStop`, else
+    /// when its best live score, at the most favourable length normaliser, cannot beat the K-th.
+    private func isDone(_ sentence: Sentence, bestLive: Double, k: Int) -> Bool {
+        guard sentence.finished.count >= k else { return false }
+        if options.earlyStop { return true }
+        return bestLive / options.lengthNormalizer(sentence.limit) <= sentence.finished[k - 1].score
     }
 
     /// Copies the generator's rows for `ids` into the shortlist layer.

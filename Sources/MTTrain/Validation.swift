@@ -46,11 +46,14 @@ public final class Validator {
         return tokens > 0 ? exp(nll / Double(tokens)) : .nan
     }
 
-    /// Greedy translations of the validation sources, as text.
+    /// Greedy translations of the validation sources, as text: mt-translate's search at
+    /// beam 1, with its default length limit.
     public func translate(_ model: Seq2Seq<Float>) -> [String] {
         let sources = (0..<set.corpus.pairCount).map { Array(set.corpus.source($0)) }
-        let decoder = GreedyDecoder(model: model)
-        return decoder.decodeInBatches(sources, batchSize: decodeBatchSize).map(set.decodeTarget)
+        var options = BeamSearchOptions()
+        options.beamSize = 1
+        let search = BeamSearch(model: model, options: options)
+        return search.searchInBatches(sources, batchSize: decodeBatchSize).map { set.decodeTarget($0[0].tokens) }
     }
 
     public func run(_ model: Seq2Seq<Float>) -> ValidationResult {

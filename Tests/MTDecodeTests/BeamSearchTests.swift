@@ -45,7 +45,7 @@ import Testing
     @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.lstm, false)])
     func beamOfOneIsGreedy(_ cell: RecurrentCellType, _ inputFeeding: Bool) {
         let model = Self.model(cell, inputFeeding: inputFeeding)
-        let greedy = GreedyDecoder(model: model, maxLengthRatio: 1.5, maxLengthConstant: 2).decode(Self.sources).tokens
+        let greedy = GreedyOracle(model: model, maxLengthRatio: 1.5, maxLengthConstant: 2).decode(Self.sources)
         for alpha in [0.0, 1.0] {
             let beam = BeamSearch(model: model, options: Self.options(beam: 1, alpha: alpha)).search(Self.sources)
             #expect(beam.map { $0[0].tokens } == greedy)

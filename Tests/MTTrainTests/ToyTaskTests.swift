@@ -37,10 +37,14 @@ import Testing
         let adam = Adam(model.store)
         let planner = BatchPlanner(
             corpus: train, options: BatchingOptions(maxTokens: 320, maxSentences: 32, poolBatches: 10), seed: 7)
-        let decoder = GreedyDecoder(model: model, maxLengthRatio: 1, maxLengthConstant: 3)
+        var greedy = BeamSearchOptions()
+        greedy.beamSize = 1
+        greedy.maxLengthRatio = 1
+        greedy.maxLengthConstant = 3
+        let search = BeamSearch(model: model, options: greedy)
 
         func accuracy() -> Double {
-            let out = decoder.decodeInBatches(heldOut.map(\.source), batchSize: 100)
+            let out = search.searchInBatches(heldOut.map(\.source), batchSize: 100).map { $0[0].tokens }
             return Double(zip(out, heldOut).filter { $0 == $1.target }.count) / Double(heldOut.count)
         }
 
