@@ -33,9 +33,8 @@ public final class Generator<T: Real> {
     public let isTied: Bool
     /// Upper bound on the logits buffer: 16M elements is 64 MB of Float.
     public var maxLogitElements = 16 << 20
-    /// Logits (then their gradient) of the last chunk, or log-probabilities after `logProbabilities`.
+    /// Logits (then their gradient) of the last chunk.
     public let logits = Tensor<T>([0])
-    private let scratchRow = Tensor<T>([0])
 
     /// With `tiedWeight` (shape [V, H], e.g. the target embedding's weight) no weight of
     /// its own is created.
@@ -133,17 +132,5 @@ public final class Generator<T: Real> {
             beta: 0, c: out.data, ldc: columns)
         T.addRowVector(bias, out.data, rows: rows, cols: columns)
         return out
-    }
-
-    /// Log-probabilities [rows, V] of input [rows, H], for decoding; the result is the
-    /// `logits` buffer, valid until the next call.
-    @discardableResult
-    public func logProbabilities(_ input: UnsafePointer<T>, rows: Int) -> Tensor<T> {
-        let v = vocabularySize
-        logitRows(input, rows: rows)
-        guard rows > 0 else { return logits }
-        scratchRow.resize([v])
-        T.logProbabilityRows(logits.data, rows: rows, cols: v, scratch: scratchRow.data)
-        return logits
     }
 }

@@ -37,15 +37,4 @@ extension Real {
             for i in 0..<n { dx[i] = dy[i] * (1 - y[i] * y[i]) }
         }
     }
-
-    @inlinable public static func sigmoidBackward(
-        _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
-        _ n: Int, accumulate: Bool
-    ) {
-        if accumulate {
-            for i in 0..<n { dx[i] += dy[i] * y[i] * (1 - y[i]) }
-        } else {
-            for i in 0..<n { dx[i] = dy[i] * y[i] * (1 - y[i]) }
-        }
-    }
 }

@@ -31,34 +31,9 @@ extension Real {
         for i in 0..<n { z[i] = x[i] * y[i] }
     }
 
-    @inlinable public static func mulAdd(
-        _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ z: UnsafeMutablePointer<Self>, _ n: Int
-    ) {
-        for i in 0..<n { z[i] += x[i] * y[i] }
-    }
-
-    @inlinable public static func dot(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ n: Int) -> Double {
-        var s = 0.0
-        for i in 0..<n { s += Double(x[i]) * Double(y[i]) }
-        return s
-    }
-
     @inlinable public static func sumOfSquares(_ x: UnsafePointer<Self>, _ n: Int) -> Double {
         var s = 0.0
         for i in 0..<n { let v = Double(x[i]); s += v * v }
         return s
-    }
-
-    @inlinable public static func sum(_ x: UnsafePointer<Self>, _ n: Int) -> Double {
-        var s = 0.0
-        for i in 0..<n { s += Double(x[i]) }
-        return s
-    }
-
-    @inlinable public static func allFinite(_ x: UnsafePointer<Self>, _ n: Int) -> Bool {
-        // x - x is NaN exactly for NaN and ±inf; summing keeps the loop branch-free.
-        var s: Self = 0
-        for i in 0..<n { s += x[i] - x[i] }
-        return s == 0
     }
 }

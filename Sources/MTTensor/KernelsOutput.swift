@@ -146,18 +146,6 @@ extension Real {
         return (loss, nll, count)
     }
 
-    @inlinable public static func logProbabilityRows(
-        _ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>
-    ) {
-        guard cols > 0 else { return }
-        for r in 0..<rows {
-            let row = x + r * cols
-            let (m, logSum) = maxAndLogSumExp(row, cols, scratch: scratch)
-            // (x − m) − log s keeps the digits that x − (m + log s) would round away.
-            for c in 0..<cols { row[c] = (row[c] - m) - logSum }
-        }
-    }
-
     /// m = max x[i] and log Σ exp(x[i] − m) for n ≥ 1: the log-softmax of x is (x − m) − logSum.
     /// exp goes into `scratch` (n elements) before the sum, so that its loop vectorises at
     /// the CPU's full width, which a loop summing as it goes cannot (a float sum keeps its order).

@@ -1,5 +1,5 @@
 // Generic bodies of the search requirements of `Real` (see KernelsElementwise.swift):
-// what beam search and greedy decoding need per row of log-probabilities.
+// what beam search needs per row of logits.
 
 extension Real {
     @inlinable public static func argmaxRows(
@@ -14,24 +14,6 @@ extension Real {
                 best = c
             }
             out[r] = Int32(best)
-        }
-    }
-
-    @inlinable public static func topKRows(
-        _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
-        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>
-    ) {
-        precondition(k >= 1 && k <= cols, "top \(k) of \(cols) columns")
-        for r in 0..<rows {
-            let row = x + r * cols, idx = indices + r * k, val = values + r * k
-            // A sorted insertion list of k entries: the row is long (the vocabulary) and k
-            // small, so almost every element costs one comparison with the current k-th best.
-            clearTopK(idx, val, k)
-            var threshold = -Self.infinity
-            for c in 0..<cols where row[c] > threshold {
-                threshold = Self(insertTopK(Double(row[c]), index: c, idx, val, k))
-            }
-            fillUnusedIndices(idx, val, k)
         }
     }
 

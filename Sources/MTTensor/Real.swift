@@ -42,16 +42,8 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     static func add(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ z: UnsafeMutablePointer<Self>, _ n: Int)
     /// z = x * y
     static func mul(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ z: UnsafeMutablePointer<Self>, _ n: Int)
-    /// z += x * y
-    static func mulAdd(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ z: UnsafeMutablePointer<Self>, _ n: Int)
-    /// Σ x·y accumulated in Double.
-    static func dot(_ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ n: Int) -> Double
     /// Σ x² accumulated in Double.
     static func sumOfSquares(_ x: UnsafePointer<Self>, _ n: Int) -> Double
-    /// Σ x accumulated in Double.
-    static func sum(_ x: UnsafePointer<Self>, _ n: Int) -> Double
-    /// True when every element is finite.
-    static func allFinite(_ x: UnsafePointer<Self>, _ n: Int) -> Bool
 
     // MARK: activations (KernelsActivation.swift); x and y may alias
     static func sigmoid(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
@@ -59,10 +51,6 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     static func exp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
     /// dx (+)= dy * (1 - y²), from the tanh output y.
     static func tanhBackward(
-        _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
-        _ n: Int, accumulate: Bool)
-    /// dx (+)= dy * y * (1 - y), from the sigmoid output y.
-    static func sigmoidBackward(
         _ y: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
         _ n: Int, accumulate: Bool)
 
@@ -154,10 +142,6 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     static func batchedOuterAdd(
         _ w: UnsafePointer<Self>, _ x: UnsafePointer<Self>, ldx: Int, _ rows: UnsafeMutablePointer<Self>,
         lengths: UnsafePointer<Int32>, batch: Int, length: Int, n: Int)
-    /// Log-softmax of each row of x [rows, cols] in place; `scratch` holds `cols` elements.
-    /// (A separate scratch row keeps the exp loop free of aliasing, hence vectorised.)
-    static func logProbabilityRows(
-        _ x: UnsafeMutablePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>)
 
     // MARK: optimiser kernels (KernelsOptimizer.swift)
     /// One Adam/AdamW step on n elements (PyTorch's formulation), in place:
@@ -177,13 +161,10 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     /// NaN never wins). Rows have stride `ld`.
     static func argmaxRows(
         _ x: UnsafePointer<Self>, rows: Int, cols: Int, ld: Int, _ out: UnsafeMutablePointer<Int32>)
-    /// The k largest entries of each row of x [rows, cols], best first (lower index first on
-    /// ties; NaN never chosen): indices[r·k + j] and values[r·k + j] (as Double). k ≤ cols.
-    static func topKRows(
-        _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
-        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>)
-    /// topKRows of the log-softmax of each row of logits x [rows, cols] (cols ≥ 1), without
-    /// writing it: the values are exactly those `logProbabilityRows` then `topKRows` give.
+    /// The k largest entries of the log-softmax of each row of logits x [rows, cols]
+    /// (1 ≤ k ≤ cols), best first (lower index first on ties; NaN never chosen), without
+    /// writing the log-softmax out: indices[r·k + j] and values[r·k + j] (as Double).
+    /// The log-softmax is (x − m) − log Σ exp(x − m), m the row's maximum.
     static func logSoftmaxTopKRows(
         _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
         indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>)

@@ -84,8 +84,4 @@ public final class SeededRandom {
     public func fillUniform<T: Real>(_ t: Tensor<T>, _ low: Double, _ high: Double) {
         for i in 0..<t.count { t.data[i] = T(uniform(low, high)) }
     }
-
-    public func fillNormal<T: Real>(_ t: Tensor<T>, std: Double) {
-        for i in 0..<t.count { t.data[i] = T(normal() * std) }
-    }
 }

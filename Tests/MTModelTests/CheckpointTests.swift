@@ -8,7 +8,7 @@ import Testing
         let rng = SeededRandom(seed: seed)
         let store = ParameterStore<Float>()
         _ = store.make("encoder.embedding", [5, hidden], .uniform(0.1), rng: rng)
-        _ = store.make("decoder.out.weight", [4, hidden], .glorotUniform, rng: rng)
+        _ = store.make("decoder.out.weight", [4, hidden], .uniform(0.3), rng: rng)
         _ = store.make("decoder.out.bias", [4], .constant(0.5), rng: rng)
         return store
     }

@@ -42,7 +42,12 @@ import Testing
         let targets = Self.targets
         let x = GradientCheck.random([targets.count, h], rng)
         let eps = 0.1
-        let logp = generator.logProbabilities(x.data, rows: targets.count).values
+        let logits = generator.logitRows(x.data, rows: targets.count).values
+        let logp = (0..<targets.count).flatMap { r in
+            let row = logits[(r * v)..<((r + 1) * v)], m = row.max()!
+            let logSum = log(row.map { exp($0 - m) }.reduce(0, +))
+            return row.map { ($0 - m) - logSum }
+        }
         var loss = 0.0, nll = 0.0
         for (r, t) in targets.enumerated() where t != 0 {
             for c in 0..<v {

@@ -74,6 +74,11 @@ enum GradientCheck {
 
     /// Σ y·r: a scalar loss whose gradient with respect to y is r.
     static func project(_ y: UnsafePointer<Double>, _ r: Tensor<Double>) -> Double {
-        Double.dot(y, r.data, r.count)
+        dot(y, r.data, r.count)
+    }
+
+    /// Σ x·y over n elements.
+    static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int) -> Double {
+        (0..<n).reduce(0) { $0 + x[$1] * y[$1] }
     }
 }

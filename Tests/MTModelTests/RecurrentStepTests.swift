@@ -19,7 +19,7 @@ import Testing
             Double.copy(p.x.slice(t), xt, n)
             if t > 0 { Double.axpy(1, layer.output.slice(t - 1), xt, n) }
             layer.step(t, input: xt)
-            loss += Double.dot(layer.output.slice(t), p.r.slice(t), n)
+            loss += GradientCheck.dot(layer.output.slice(t), p.r.slice(t), n)
         }
         loss += GradientCheck.project(layer.finalH.data, p.rh)
         if let c = layer.finalC { loss += GradientCheck.project(c.data, p.rc) }

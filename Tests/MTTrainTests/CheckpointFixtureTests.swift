@@ -15,7 +15,7 @@ import Testing
         _ = store.make("encoder.embedding.weight", [6, 4], .uniform(0.1), rng: rng)
         _ = store.make("encoder.layers.0.forward.w_ih", [16, 4], .uniform(0.1), rng: rng)
         _ = store.make("encoder.layers.0.forward.b", [16], .zeros, rng: rng)
-        _ = store.make("decoder.generator.weight", [6, 4], .glorotUniform, rng: rng)
+        _ = store.make("decoder.generator.weight", [6, 4], .uniform(0.3), rng: rng)
         _ = store.make("decoder.generator.bias", [6], .zeros, rng: rng)
         var config = TrainingConfig()
         try config.apply(overrides: ["embedding_size=4", "hidden_size=4", "encoder_layers=1", "decoder_layers=1"])
