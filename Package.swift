@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "MTTextTests", dependencies: ["MTText"]),
         .testTarget(name: "MTEvalTests", dependencies: ["MTEval"], exclude: ["Fixtures"]),
         .testTarget(name: "MTTensorTests", dependencies: ["MTTensor"]),
-        .testTarget(name: "MTModelTests", dependencies: ["MTTensor", "MTModel"]),
+        .testTarget(name: "MTModelTests", dependencies: ["MTTensor", "MTModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MTDecodeTests", dependencies: ["MTText", "MTTensor", "MTModel", "MTDecode"]),
         .testTarget(
             name: "MTTrainTests", dependencies: ["MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
