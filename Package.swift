@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "MTTextTests", dependencies: ["MTCore", "MTText"]),
         .testTarget(name: "MTEvalTests", dependencies: ["MTCore", "MTEval"], exclude: ["Fixtures"]),
         .testTarget(name: "MTTensorTests", dependencies: ["MTCore", "MTTensor"]),
-        .testTarget(name: "MTModelTests", dependencies: ["MTCore", "MTTensor", "MTModel"]),
+        .testTarget(name: "MTModelTests", dependencies: ["MTCore", "MTTensor", "MTModel"], exclude: ["Fixtures"]),
         .testTarget(name: "MTDecodeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTDecode"]),
         .testTarget(
             name: "MTTrainTests", dependencies: ["MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
