@@ -3,7 +3,8 @@
 # installs missing system packages, builds the release binaries, preprocesses the
 # sample corpus (corpora/sample), trains a small model (scripts/configs/sample.yaml),
 # translates the sample test set with beam search, and prints BLEU, chrF and a few
-# example translations. Everything it writes goes under one work directory.
+# example translations. Everything it writes goes under one work directory, except
+# the sample's vocabularies: those it writes to vocab/sample/, where they are versioned.
 set -euo pipefail
 
 usage() {
@@ -11,7 +12,8 @@ usage() {
 Usage: scripts/quickstart.sh [options] [--set key=value ...]
 
 Options:
-  --work DIR       work directory for every output (default: runs/quickstart)
+  --work DIR       work directory for every output but the vocabularies
+                   (default: runs/quickstart)
   --keep           reuse the model in the work directory if there is one
                    (default: train a new one, replacing the old)
   --beam-size N    beam size for the test translation (default: 5)
@@ -97,12 +99,13 @@ corpus="$root/corpora/sample"
 data="$work/data"
 say "Preprocessing the sample corpus ($corpus, English -> German)"
 # The sample corpus has a few hundred word forms per side, all seen in training:
-# whole words work best, so no BPE merges.
+# whole words work best, so no BPE merges. The vocabularies go to vocab/sample/,
+# where the same files are versioned (vocab/README.md): rewriting them changes nothing.
 rm -rf "$data"
 "$bin/mt-preprocess" prepare \
   --train-src "$corpus/train.en" --train-tgt "$corpus/train.de" \
   --valid-src "$corpus/valid.en" --valid-tgt "$corpus/valid.de" \
-  --out "$data" --vocab-dir "$data/vocab" \
+  --out "$data" --vocab-dir "$root/vocab/sample" \
   --src-lang en --tgt-lang de --bpe-merges 0
 
 # ---------------------------------------------------------------- 4. train
@@ -153,7 +156,7 @@ fi
 
 say "Done in $(( $(date +%s) - start )) s. Everything is in $work:"
 cat >&2 <<EOF
-  data/                     preprocessed corpus and vocabularies (data/vocab/)
+  data/                     preprocessed corpus (its vocabularies: $root/vocab/sample/)
   model.safetensors         the model (best validation BLEU), with its companions beside it
   ${log:+$(basename "$log")    training log (TSV): step, loss, validation BLEU ...}
   test.hyp.de               test-set translations

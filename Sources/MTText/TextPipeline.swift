@@ -44,6 +44,16 @@ public final class TextPipeline {
         targetBPE = sourceCodes == targetCodes ? sourceBPE : BPE(codes: targetCodes)
     }
 
+    /// The stages before the vocabularies exist, for mt-preprocess, which learns
+    /// the BPE codes from word tokens and the vocabularies from subwords: its
+    /// vocabularies hold only the specials, so `ids` would give <unk> for every token.
+    static func beforeVocabularies(settings: PreprocessSettings, sourceCodes: BPECodes = BPECodes(),
+                                   targetCodes: BPECodes = BPECodes()) throws -> TextPipeline {
+        let specialsOnly = Vocabulary(counts: WordCounts())
+        return try TextPipeline(settings: settings, sourceCodes: sourceCodes, targetCodes: targetCodes,
+                                sourceVocabulary: specialsOnly, targetVocabulary: specialsOnly)
+    }
+
     /// A fresh pipeline with the same data, for another thread.
     public func copy() -> TextPipeline {
         try! TextPipeline(settings: settings, sourceCodes: sourceCodes, targetCodes: targetCodes,
@@ -64,7 +74,12 @@ public final class TextPipeline {
 
     /// Subword tokens after BPE.
     public func subwords(_ line: String, side: Side = .source) -> [Token] {
-        bpe(side).apply(tokenizer(side).tokenize(line))
+        subwords(of: wordTokens(line, side: side), side: side)
+    }
+
+    /// Subword tokens of word tokens (what `wordTokens` returns).
+    public func subwords(of words: [Token], side: Side) -> [Token] {
+        bpe(side).apply(words)
     }
 
     /// Subword strings in text form (joiner on glued ones), the vocabulary's keys.
@@ -74,8 +89,13 @@ public final class TextPipeline {
     }
 
     public func encode(_ line: String, side: Side) -> [Int32] {
+        ids(of: subwords(line, side: side), side: side)
+    }
+
+    /// Ids of subword tokens (what `subwords` returns).
+    public func ids(of subwords: [Token], side: Side) -> [Int32] {
         let v = vocabulary(side)
-        return subwords(line, side: side).map { v.id(of: $0.textForm) }
+        return subwords.map { v.id(of: $0.textForm) }
     }
 
     /// Ids of a source line, without <s> or </s>.

@@ -42,7 +42,7 @@ struct Prepare: ParsableCommand {
     @Option(help: "Validation source file.") var validSrc: String?
     @Option(help: "Validation target file (kept whole; also copied raw for BLEU).") var validTgt: String?
     @Option(help: "Output directory.") var out: String
-    @Option(help: "Where to write source.vocab and target.vocab.") var vocabDir = "vocab"
+    @Option(help: "Where to write source.vocab and target.vocab.") var vocabDir = PreprocessOptions.defaultVocabularyDirectory
     @Option(help: "Number of BPE merge operations (0: no subwords).") var bpeMerges = 0
     @Flag(help: "Learn one set of BPE merges over both sides.") var jointBpe = false
     @Flag(help: "Lowercase (ICU, locale-aware) on both sides.") var lowercase = false

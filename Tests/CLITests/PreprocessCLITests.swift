@@ -87,6 +87,21 @@ import Testing
         #expect(lines.last == "einmann")
     }
 
+    /// vocab/sample/ holds what scripts/quickstart.sh writes there (its settings, here
+    /// too): a change to the corpus or to tokenisation must come with new files.
+    @Test func committedSampleVocabulariesAreCurrent() throws {
+        let sample = Self.packageRoot.appendingPathComponent("corpora/sample").path
+        let committed = Self.packageRoot.appendingPathComponent("vocab/sample").path
+        let dir = try scratch()
+        let r = try sh("$B prepare --train-src '\(sample)/train.en' --train-tgt '\(sample)/train.de' --out data --vocab-dir voc --src-lang en --tgt-lang de --bpe-merges 0", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        for name in ["source.vocab", "target.vocab"] {
+            let made = try #require(FileManager.default.contents(atPath: dir + "/voc/" + name))
+            #expect(made == FileManager.default.contents(atPath: committed + "/" + name),
+                    "vocab/sample/\(name) is not what mt-preprocess makes of corpora/sample: remake it as vocab/README.md shows")
+        }
+    }
+
     @Test func missingFile() throws {
         let dir = try scratch(["train.en": Self.en])
         let r = try sh("$B --train-src nope.de --train-tgt train.en --out data --vocab-dir voc", in: dir)

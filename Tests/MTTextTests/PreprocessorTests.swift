@@ -33,6 +33,12 @@ import Testing
         for (i, line) in kept.map({ Self.en[$0] }).enumerated() {
             #expect(pipeline.decodeTarget(Array(train.target(i))) == pipeline.normalize(line, side: .target))
         }
+        // The training pairs are encoded exactly as the loaded pipeline encodes a line.
+        #expect(train.count == kept.count)
+        for (i, k) in kept.enumerated() {
+            #expect(Array(train.source(i)) == pipeline.encodeSource(Self.de[k]))
+            #expect(Array(train.target(i)) == pipeline.encodeTarget(Self.en[k]))
+        }
         let valid = try #require(try data.loadValid())
         #expect(valid.count == 6)
         #expect(valid.sourceLength(2) == 0)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the sample English-German parallel corpus in corpora/sample/.
+"""Generate the sample English-German parallel corpus: the files beside this script.
 
 The sentence pairs come from a small bilingual grammar: every English sentence
 is built together with its one German translation from the same abstract
@@ -10,9 +10,9 @@ number agreement of articles and adjectives, verb conjugation, compounds,
 negation with "nicht"/"kein", questions, numbers and proper names.
 
 Usage:
-    python3 scripts/make-sample-corpus.py            # regenerate corpora/sample/
-    python3 scripts/make-sample-corpus.py --stats    # ... and print statistics
-    python3 scripts/make-sample-corpus.py --out DIR  # write somewhere else
+    python3 corpora/sample/generate.py            # regenerate corpora/sample/
+    python3 corpora/sample/generate.py --stats    # ... and print statistics
+    python3 corpora/sample/generate.py --out DIR  # write somewhere else
 
 Python 3 standard library only. The output depends only on SEED: running the
 script twice gives byte-identical files.
@@ -1236,8 +1236,8 @@ def write(out, outdir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--out", default=os.path.join(root, "corpora", "sample"), help="output directory")
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--out", default=here, help="output directory (default: the script's own)")
     ap.add_argument("--stats", action="store_true", help="print corpus statistics")
     args = ap.parse_args()
     out = generate()
