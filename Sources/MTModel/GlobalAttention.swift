@@ -3,9 +3,13 @@ import MTTensor
 /// Luong global attention over encoder states with padded source positions masked,
 /// followed by the attentional output h̃ = tanh(W_c [c; h]) (Luong eq. 5, no bias).
 ///
+/// The score itself is the `scorer`'s, made by kind (`AttentionScore.scorerType`); this
+/// class holds what all scores share: the batch-major memory, masking, the softmax, the
+/// context, the output layer, and which sentence each row attends to.
+///
 /// The decoder runs one step at a time (input feeding), so the layer works per step:
-/// `prepare` once per batch (batch-major copy of the memory, and the keys W_a s or
-/// W_k s + b of every source position in one GEMM), then `step(t, h_t)` for each target
+/// `prepare` once per batch (batch-major copy of the memory, and the scorer's keys, e.g.
+/// W_a s of every source position in one GEMM), then `step(t, h_t)` for each target
 /// step, caching what backward needs in slot t, then `stepBackward` in reverse order
 /// (accumulating the memory gradient) and `finishBackward` for the gradient of the memory,
 /// which includes the path through the keys.
@@ -22,19 +26,11 @@ public final class GlobalAttention<T: Real> {
     public let querySize: Int
     /// Encoder state size Hs.
     public let memorySize: Int
-    /// Width of the key projection: H for general, A for mlp, Hs for dot.
-    public let keySize: Int
+    /// Width of the keys: H for general, A for mlp, Hs for dot.
+    public var keySize: Int { scorer.keySize }
 
-    /// [H, Hs] (general).
-    public let wA: Parameter<T>?
-    /// [A, H] (mlp).
-    public let wQ: Parameter<T>?
-    /// [A, Hs] (mlp).
-    public let wK: Parameter<T>?
-    /// [A] (mlp), added to the keys.
-    public let b: Parameter<T>?
-    /// [A] (mlp).
-    public let v: Parameter<T>?
+    /// The score function of `kind`, with its parameters.
+    public let scorer: any AttentionScorer<T>
     /// [H, Hs + H].
     public let wC: Parameter<T>
 
@@ -49,27 +45,21 @@ public final class GlobalAttention<T: Real> {
 
     // Prepared per batch.
     private let memoryBatchMajor = Tensor<T>([0])   // [B, S, Hs], padded rows zero
-    private let keys = Tensor<T>([0])               // [B, S, keySize] (general, mlp)
     // Cached per step (slot t).
     /// Attention weights [steps, B, S]; slot t is step t's softmax, 0 at padded positions.
     public let weights = Tensor<T>([0])
     /// Attentional outputs h̃ [steps, B, H]: steps in one buffer, ready for one generator GEMM.
     public let output = Tensor<T>([0])
     private let concat = Tensor<T>([0])             // [steps, B, Hs + H]: [c; h]
-    private let queryProjection = Tensor<T>([0])    // [steps, B, A] (mlp)
     // Workspaces.
-    private let hidden = Tensor<T>([0])             // [B, S, A] (mlp): tanh(keys + W_q h)
-    private let scratchScores = Tensor<T>([0])      // [B, S]
     private let preActivation = Tensor<T>([0])      // [B, H]: W_c [c; h] before tanh
     private let dPre = Tensor<T>([0])               // [B, H]
     private let dContext = Tensor<T>([0])           // [B, Hs]
     private let dWeights = Tensor<T>([0])           // [B, S]
     private let dScores = Tensor<T>([0])            // [B, S]
-    private let dQueryProjection = Tensor<T>([0])   // [B, A]
     /// Gradient of the query of the last `stepBackward`, [B, H].
     public let dQuery = Tensor<T>([0])
     private let dMemoryBatchMajor = Tensor<T>([0])  // [B, S, Hs]
-    private let dKeys = Tensor<T>([0])              // [B, S, keySize]
     // Sized and zeroed at the first backward step, so decoding never pays for them.
     private var backwardBegun = false
     /// Gradient of the memory, [S, B, Hs], after `finishBackward`.
@@ -77,7 +67,8 @@ public final class GlobalAttention<T: Real> {
     /// After `selectBatch`: the prepared sentence each row attends to (nil: row b is sentence b).
     private var rowEntries: [Int]?
 
-    /// `attentionSize` is A for mlp (default H); ignored otherwise.
+    /// `attentionSize` is A for mlp (default H); ignored otherwise. The scorer's parameters
+    /// (`<name>.w_a`, or `.w_q`, `.w_k`, `.b`, `.v`) are made before `<name>.w_c`.
     public init(
         _ store: ParameterStore<T>, name: String = "decoder.attention", kind: AttentionScore,
         querySize: Int, memorySize: Int, attentionSize: Int? = nil,
@@ -86,23 +77,9 @@ public final class GlobalAttention<T: Real> {
         self.kind = kind
         self.querySize = querySize
         self.memorySize = memorySize
-        var wA: Parameter<T>?, wQ: Parameter<T>?, wK: Parameter<T>?, b: Parameter<T>?, v: Parameter<T>?
-        switch kind {
-        case .dot:
-            precondition(querySize == memorySize, "dot attention needs equal sizes, got \(querySize) and \(memorySize)")
-            keySize = memorySize
-        case .general:
-            keySize = querySize
-            wA = store.make("\(name).w_a", [querySize, memorySize], initializer, rng: rng)
-        case .mlp:
-            let a = attentionSize ?? querySize
-            keySize = a
-            wQ = store.make("\(name).w_q", [a, querySize], initializer, rng: rng)
-            wK = store.make("\(name).w_k", [a, memorySize], initializer, rng: rng)
-            b = store.make("\(name).b", [a], .zeros, rng: rng)
-            v = store.make("\(name).v", [a], initializer, rng: rng)
-        }
-        (self.wA, self.wQ, self.wK, self.b, self.v) = (wA, wQ, wK, b, v)
+        scorer = kind.scorerType(T.self).init(
+            store, name: name, querySize: querySize, memorySize: memorySize, attentionSize: attentionSize,
+            initializer: initializer, rng: rng)
         wC = store.make("\(name).w_c", [querySize, memorySize + querySize], initializer, rng: rng)
     }
 
@@ -144,7 +121,7 @@ public final class GlobalAttention<T: Real> {
         }
         rowEntries = nil
         backwardBegun = false
-        computeKeys()
+        scorer.prepare(batch)
         sizeStepWorkspaces()
     }
 
@@ -153,34 +130,8 @@ public final class GlobalAttention<T: Real> {
         let bsz = batchSize, s = sourceLength
         dMemoryBatchMajor.resize([bsz, s, memorySize])
         dMemoryBatchMajor.zero()
-        if kind != .dot {
-            dKeys.resize([bsz, s, keySize])
-            dKeys.zero()
-        }
+        scorer.beginBackward(batch)
         backwardBegun = true
-    }
-
-    private func computeKeys() {
-        let rows = batchSize * sourceLength
-        switch kind {
-        case .dot:
-            break
-        case .general:
-            keys.resize([batchSize, sourceLength, keySize])
-            guard rows > 0 else { return }
-            T.gemm(
-                transA: false, transB: true, m: rows, n: keySize, k: memorySize,
-                alpha: 1, a: memoryBatchMajor.data, lda: memorySize, b: wA!.value.data, ldb: memorySize,
-                beta: 0, c: keys.data, ldc: keySize)
-        case .mlp:
-            keys.resize([batchSize, sourceLength, keySize])
-            guard rows > 0 else { return }
-            T.gemm(
-                transA: false, transB: true, m: rows, n: keySize, k: memorySize,
-                alpha: 1, a: memoryBatchMajor.data, lda: memorySize, b: wK!.value.data, ldb: memorySize,
-                beta: 0, c: keys.data, ldc: keySize)
-            T.addRowVector(b!.value.data, keys.data, rows: rows, cols: keySize)
-        }
     }
 
     private func sizeStepWorkspaces() {
@@ -188,22 +139,20 @@ public final class GlobalAttention<T: Real> {
         weights.resize([steps, bsz, s])
         output.resize([steps, bsz, h])
         concat.resize([steps, bsz, hs + h])
-        scratchScores.resize([bsz, s])
         preActivation.resize([bsz, h])
         dPre.resize([bsz, h])
         dContext.resize([bsz, hs])
         dWeights.resize([bsz, s])
         dScores.resize([bsz, s])
         dQuery.resize([bsz, h])
-        if kind == .mlp {
-            queryProjection.resize([steps, bsz, keySize])
-            hidden.resize([bsz, s, keySize])
-            dQueryProjection.resize([bsz, keySize])
-        }
+        scorer.sizeSteps(steps, batch)
     }
 
-    /// Keys [B, S, keySize]: the memory itself for dot.
-    private var keyRows: UnsafeMutablePointer<T> { kind == .dot ? memoryBatchMajor.data : keys.data }
+    /// The current batch as the scorer sees it.
+    private var batch: AttentionBatch<T> {
+        AttentionBatch(
+            memory: memoryBatchMajor.data, rows: batchSize, sourceLength: sourceLength, lengths: lengthBuffer)
+    }
 
     /// The prepared sentence whose memory row r attends to.
     private func entry(_ r: Int) -> Int { rowEntries?[r] ?? r }
@@ -212,21 +161,10 @@ public final class GlobalAttention<T: Real> {
     /// to the masked softmax), row by row against each row's own sentence.
     private func computeScores(_ t: Int, into scores: UnsafeMutablePointer<T>) {
         let s = sourceLength, ld = memorySize + querySize
-        let cat = concat.slice(t)
+        let cat = concat.slice(t), batch = self.batch
         for r in 0..<batchSize {
-            let keysOfRow = keyRows + entry(r) * s * keySize
-            switch kind {
-            case .dot, .general:
-                // Per-sentence products are too small for BLAS: call overhead would dominate.
-                T.batchedRowDots(
-                    cat + r * ld + memorySize, ldx: ld, keysOfRow, scores + r * s,
-                    lengths: lengthBuffer + r, batch: 1, length: s, n: keySize)
-            case .mlp:
-                T.attentionMLPScores(
-                    keys: keysOfRow, query: queryProjection.slice(t) + r * keySize, v: v!.value.data,
-                    hidden: hidden.data + r * s * keySize, scores: scores + r * s,
-                    batch: 1, length: s, dim: keySize)
-            }
+            scorer.score(
+                row: r, sentence: entry(r), step: t, query: cat + r * ld + memorySize, batch, into: scores + r * s)
         }
     }
 
@@ -238,12 +176,7 @@ public final class GlobalAttention<T: Real> {
         let bsz = batchSize, s = sourceLength, h = querySize, hs = memorySize, ld = hs + h
         let cat = concat.slice(t), a = weights.slice(t), out = output.slice(t)
         for bi in 0..<bsz { T.copy(query + bi * h, cat + bi * ld + hs, h) }
-        if kind == .mlp {
-            T.gemm(
-                transA: false, transB: true, m: bsz, n: keySize, k: h,
-                alpha: 1, a: query, lda: h, b: wQ!.value.data, ldb: h,
-                beta: 0, c: queryProjection.slice(t), ldc: keySize)
-        }
+        scorer.beginStep(t, query: query, batch)
         computeScores(t, into: a)
         T.softmaxRows(a, rows: bsz, cols: s, valid: lengthBuffer)
         // c_b = Σ_s a[b, s] memory[b, s, :], written into the first Hs columns of [c; h].
@@ -294,35 +227,8 @@ public final class GlobalAttention<T: Real> {
         T.batchedOuterAdd(a, dc, ldx: hs, dMem, lengths: lengthBuffer, batch: bsz, length: s, n: hs)
         // Padded positions have a = 0, so their score gradient is exactly 0.
         T.softmaxBackwardRows(a, dWeights.data, dScores.data, rows: bsz, cols: s)
-        switch kind {
-        case .dot, .general:
-            let dK = kind == .dot ? dMem : dKeys.data
-            T.batchedWeightedSum(
-                dScores.data, keyRows, dq, ldo: h, lengths: lengthBuffer,
-                batch: bsz, length: s, n: keySize, accumulate: true)
-            T.batchedOuterAdd(
-                dScores.data, cat + hs, ldx: ld, dK, lengths: lengthBuffer, batch: bsz, length: s, n: keySize)
-        case .mlp:
-            let aDim = keySize
-            // Recompute tanh(keys + W_q h) rather than keep T copies of [B, S, A].
-            computeScores(t, into: scratchScores.data)
-            T.gemm(
-                transA: false, transB: false, m: 1, n: aDim, k: bsz * s,
-                alpha: 1, a: dScores.data, lda: bsz * s, b: hidden.data, ldb: aDim,
-                beta: 1, c: v!.grad.data, ldc: aDim)
-            dQueryProjection.zero()
-            T.attentionMLPBackward(
-                hidden: hidden.data, dScores: dScores.data, v: v!.value.data,
-                dKeys: dKeys.data, dQuery: dQueryProjection.data, batch: bsz, length: s, dim: aDim)
-            T.gemm(
-                transA: true, transB: false, m: aDim, n: h, k: bsz,
-                alpha: 1, a: dQueryProjection.data, lda: aDim, b: cat + hs, ldb: ld,
-                beta: 1, c: wQ!.grad.data, ldc: h)
-            T.gemm(
-                transA: false, transB: false, m: bsz, n: h, k: aDim,
-                alpha: 1, a: dQueryProjection.data, lda: aDim, b: wQ!.value.data, ldb: h,
-                beta: 1, c: dq, ldc: h)
-        }
+        scorer.stepBackward(
+            t, dScores: dScores.data, queries: cat + hs, ldq: ld, batch, dQuery: dq, dMemory: dMem)
         return dq
     }
 
@@ -332,20 +238,9 @@ public final class GlobalAttention<T: Real> {
     public func finishBackward() -> Tensor<T> {
         if !backwardBegun { beginBackward() }
         backwardBegun = false
-        let bsz = batchSize, s = sourceLength, hs = memorySize, rows = bsz * s
+        let bsz = batchSize, s = sourceLength, hs = memorySize
         let dMem = dMemoryBatchMajor.data
-        if kind != .dot && rows > 0 {
-            let w = kind == .general ? wA! : wK!
-            T.gemm(
-                transA: true, transB: false, m: keySize, n: hs, k: rows,
-                alpha: 1, a: dKeys.data, lda: keySize, b: memoryBatchMajor.data, ldb: hs,
-                beta: 1, c: w.grad.data, ldc: hs)
-            T.gemm(
-                transA: false, transB: false, m: rows, n: hs, k: keySize,
-                alpha: 1, a: dKeys.data, lda: keySize, b: w.value.data, ldb: hs,
-                beta: 1, c: dMem, ldc: hs)
-            if kind == .mlp { T.sumRows(dKeys.data, b!.grad.data, rows: rows, cols: keySize) }
-        }
+        scorer.finishBackward(batch, dMemory: dMem)
         dMemory.resize([s, bsz, hs])
         for si in 0..<s {
             for bi in 0..<bsz {

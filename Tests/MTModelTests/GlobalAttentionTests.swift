@@ -19,7 +19,7 @@ private struct AttentionCase {
         attention = GlobalAttention(
             store, kind: kind, querySize: h, memorySize: hs, attentionSize: kind == .mlp ? 5 : nil,
             initializer: .uniform(0.5), rng: rng)
-        if let b = attention.b { rng.fillUniform(b.value, -0.5, 0.5) }
+        if kind == .mlp { rng.fillUniform((attention.scorer as! MLPScore<Double>).b.value, -0.5, 0.5) }
         memory = GradientCheck.random([source, batch, hs], rng)
         queries = GradientCheck.random([steps, batch, h], rng)
         r = GradientCheck.random([steps, batch, h], rng)
@@ -54,9 +54,14 @@ private struct AttentionCase {
         let dMemory = c.backward().values
         let names = c.store.parameters.map(\.name)
         switch kind {
-        case .dot: #expect(names == ["decoder.attention.w_c"])
-        case .general: #expect(names == ["decoder.attention.w_a", "decoder.attention.w_c"])
+        case .dot:
+            #expect(c.attention.scorer is DotScore<Double>)
+            #expect(names == ["decoder.attention.w_c"])
+        case .general:
+            #expect(c.attention.scorer is GeneralScore<Double>)
+            #expect(names == ["decoder.attention.w_a", "decoder.attention.w_c"])
         case .mlp:
+            #expect(c.attention.scorer is MLPScore<Double>)
             #expect(names == ["decoder.attention.w_q", "decoder.attention.w_k", "decoder.attention.b",
                               "decoder.attention.v", "decoder.attention.w_c"])
         }
