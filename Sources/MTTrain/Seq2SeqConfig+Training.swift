@@ -9,7 +9,11 @@ extension Seq2SeqConfig {
         encoderLayers = model.encoderLayers
         decoderLayers = model.decoderLayers
         bidirectional = model.bidirectionalEncoder
-        cell = model.cell == .lstm ? .lstm : .gru
+        switch model.cell {
+        case .lstm: cell = .lstm
+        case .gru: cell = .gru
+        case .rnn: cell = .rnn
+        }
         switch model.attention {
         case .dot: attention = .dot
         case .general: attention = .general

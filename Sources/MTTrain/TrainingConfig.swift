@@ -1,6 +1,6 @@
 /// Recurrent cell of encoder and decoder.
 public enum CellKind: String, Codable, CaseIterable, Sendable {
-    case lstm, gru
+    case lstm, gru, rnn
 }
 
 /// Attention score between decoder state h and encoder state s.
