@@ -18,7 +18,7 @@ import Testing
 
     static let sources: [[Int32]] = [[4, 5, 6, 7], [8], [5, 5, 1], [], [6, 7]]
 
-    @Test(arguments: [RecurrentCellType.lstm, .gru])
+    @Test(arguments: RecurrentCellType.allCases)
     func batchedEqualsOneByOne(_ cell: RecurrentCellType) {
         let decoder = GreedyDecoder(model: Self.model(cell), maxLengthRatio: 1.5, maxLengthConstant: 2)
         let together = decoder.decode(Self.sources).tokens
