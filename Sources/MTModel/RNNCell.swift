@@ -5,9 +5,9 @@ import MTTensor
 /// Parameters `<name>.w_ih` [H, I], `<name>.w_hh` [H, H], `<name>.b_ih` [H], `<name>.b_hh` [H].
 /// There is no cell state.
 ///
-/// The simplest recurrence, as a baseline: the gradient through each step is multiplied by
-/// W_hh and a tanh derivative, so over many steps it vanishes; the gates of the LSTM and
-/// GRU are what keep it alive.
+/// The simplest recurrence, kept as a baseline: back-propagation multiplies the gradient by
+/// W_hh and a tanh derivative at every step, so over many steps it vanishes, which the
+/// gated cells (LSTM, GRU) avoid.
 public final class RNNCell<T: Real>: RecurrentCell {
     public typealias Scalar = T
     public static var gatesPerUnit: Int { 1 }
@@ -74,7 +74,7 @@ public final class RNNCell<T: Real>: RecurrentCell {
             let dh = s.dh + r * n
             if let dy = s.dy { T.add(dh, dy + r * s.ldy, dh, n) }
             T.tanhBackward(s.gates + r * n, dh, dg, n, accumulate: false)
-            // dh now reaches the pre-activation; the GEMM below makes it the gradient of hPrev.
+            // The gradient has passed into dg; the GEMM below makes dh that of hPrev.
             T.fill(dh, 0, n)
         }
         if s.activeRows > 0 {
