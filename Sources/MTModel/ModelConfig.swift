@@ -4,12 +4,7 @@ import MTCore
 // and `--set` by training (MTTrain's field table), stored as JSON in model files and
 // resume states. A new setting is a property here (with its coding key) plus its line
 // in the field table; a new case of an enum is a compile error wherever it is not handled.
-
-/// The cell of the recurrent layers, encoder and decoder ("cell: lstm | gru").
-public enum RecurrentCellType: String, Codable, CaseIterable, Sendable {
-    case lstm
-    case gru
-}
+// The cell type, with its registration, is in RecurrentCellType.swift.
 
 /// How a decoder state h is scored against an encoder state s.
 public enum AttentionScore: String, Codable, CaseIterable, Sendable {

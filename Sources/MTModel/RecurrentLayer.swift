@@ -4,10 +4,11 @@ import MTTensor
 /// and the same layer driven one step at a time (the decoder, whose input feeding rules
 /// out batching the input projection).
 ///
-/// `LSTM` and `GRU` supply the cell (parameters and the fused pointwise kernels); this
-/// class holds what they share: lengths, the state slots, where outputs go, the order of
-/// steps, and the GEMMs that batch over all steps (input projection, input gradient,
-/// weight gradients). Both APIs run the same per-step cell code.
+/// The cell (`RecurrentCell`: LSTM, GRU, RNN) supplies the parameters and the per-step
+/// recurrent product and fused pointwise kernels; this class holds what all cells share:
+/// lengths, the state slots, where outputs go, the order of steps, and the GEMMs that
+/// batch over all steps (input projection, input gradient, weight gradients). Both APIs
+/// run the same per-step cell code.
 ///
 /// Masking: step t of sequence b is padding when t >= lengths[b]. There the state is
 /// carried unchanged, the output row is 0, and no gradient enters or leaves. With
@@ -17,18 +18,19 @@ import MTTensor
 /// State slots: `hStates`/`cStates` hold T+1 states [B, H]. Forward, step t reads slot t
 /// and writes t+1; reverse, it reads t+1 and writes t. Either way the states that steps
 /// 0..<T read are one contiguous block, so the recurrent weight gradient is one GEMM.
-public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
+public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     public typealias Scalar = T
 
+    public let cell: any RecurrentCell<T>
     public let inputSize: Int
     public let hiddenSize: Int
     public let reverse: Bool
     public let hasCellState: Bool
     public var outputSize: Int { hiddenSize }
-    /// Input-to-hidden weights [G·H, I] and hidden-to-hidden weights [G·H, H] (G = 4 or 3).
+    /// Input-to-hidden weights [G, I] and hidden-to-hidden weights [G, H], the cell's.
     public let weightIH: Parameter<T>
     public let weightHH: Parameter<T>
-    /// Width of the gate pre-activations: 4H (LSTM) or 3H (GRU).
+    /// Width G of the gate pre-activations: 4H (LSTM), 3H (GRU), H (RNN).
     let gateSize: Int
 
     /// [T, B, H]: outputs, 0 at padded steps (unless forward was given another destination).
@@ -75,40 +77,21 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     var outputBase: UnsafeMutablePointer<T>
     var outputStride = 0
 
-    /// Subclasses create the weights (with their biases, in PyTorch's order) and pass them in.
-    init(weightIH: Parameter<T>, weightHH: Parameter<T>, cellState: Bool, reverse: Bool) {
-        precondition(weightHH.shape.count == 2 && weightIH.shape[0] == weightHH.shape[0])
-        self.weightIH = weightIH
-        self.weightHH = weightHH
-        inputSize = weightIH.shape[1]
-        hiddenSize = weightHH.shape[1]
-        gateSize = weightIH.shape[0]
-        hasCellState = cellState
+    /// A layer around `cell`, which has created its parameters.
+    public init(cell: any RecurrentCell<T>, reverse: Bool = false) {
+        let wih = cell.weightIH, whh = cell.weightHH
+        let gates = type(of: cell).gatesPerUnit * whh.shape[1]
+        precondition(whh.shape.count == 2 && wih.shape[0] == gates && whh.shape[0] == gates)
+        self.cell = cell
+        weightIH = wih
+        weightHH = whh
+        inputSize = wih.shape[1]
+        hiddenSize = whh.shape[1]
+        gateSize = gates
+        hasCellState = type(of: cell).hasCellState
         self.reverse = reverse
         outputBase = output.data
     }
-
-    // MARK: cell hooks (LSTM.swift, GRU.swift)
-
-    func prepareCell(steps: Int, batch: Int) { fatalError("abstract") }
-    /// Sizes the cell's own backward buffers, at the start of backward.
-    func prepareCellGradients(steps: Int, batch: Int) {}
-    /// Adds the input bias to `rows` rows of gate pre-activations.
-    func addInputBias(_ g: UnsafeMutablePointer<T>, rows: Int) { fatalError("abstract") }
-    /// Completes gates[t] with the recurrent term and runs the pointwise cell.
-    func cellForward(
-        _ t: Int, hPrev: UnsafePointer<T>, h: UnsafeMutablePointer<T>,
-        cPrev: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
-        y: UnsafeMutablePointer<T>, ldy: Int, activeRows: Int
-    ) { fatalError("abstract") }
-    /// Writes dGates[t] and turns dh/dc into the gradients of the previous state.
-    func cellBackward(
-        _ t: Int, hPrev: UnsafePointer<T>, cPrev: UnsafePointer<T>,
-        dy: UnsafePointer<T>?, ldy: Int, activeRows: Int
-    ) { fatalError("abstract") }
-    /// [T, B, G·H]: what multiplies W_hh (dGates for the LSTM).
-    var recurrentGateGradients: UnsafePointer<T> { fatalError("abstract") }
-    func accumulateBiasGradients(rows: Int) { fatalError("abstract") }
 
     // MARK: sequence API
 
@@ -140,7 +123,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
                 transA: false, transB: true, m: rows, n: gateSize, k: inputSize,
                 alpha: 1, a: x, lda: inputSize, b: weightIH.value.data, ldb: inputSize,
                 beta: 0, c: gates.data, ldc: gateSize)
-            addInputBias(gates.data, rows: rows)
+            cell.addInputBias(gates.data, rows: rows)
         }
         for s in 0..<steps { runStep(reverse ? steps - 1 - s : s) }
         let last = stateSlot(reverse ? 0 : steps)
@@ -237,7 +220,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
                 alpha: 1, a: xt + columns, lda: inputSize, b: weightIH.value.data + columns, ldb: inputSize,
                 beta: columns > 0 ? 1 : 0, c: g, ldc: gateSize)
         }
-        addInputBias(g, rows: batch)
+        cell.addInputBias(g, rows: batch)
         runStep(t)
         stepsRun = t + 1
         let slot = stateSlot(t + 1)
@@ -302,7 +285,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         // so inference never allocates (or touches) them.
         dGates.resize([steps, batch, gateSize])
         inputGradient.resize([steps, batch, inputSize])
-        prepareCellGradients(steps: steps, batch: batch)
+        cell.prepareGradients(steps: steps, batch: batch)
         let n = batch * hiddenSize
         if let dFinalH { T.copy(dFinalH, dh.data, n) } else { dh.zero() }
         if hasCellState {
@@ -340,7 +323,7 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         if ownsOutput { output.resize([steps, batch, h]) }
         outputBase = output.data
         self.outputStride = outputStride > 0 ? outputStride : h
-        prepareCell(steps: keepsHistory ? steps : 1, batch: batch)
+        cell.prepare(slots: keepsHistory ? steps : 1, batch: batch)
     }
 
     func setInitialState(slot: Int, h0: UnsafePointer<T>?, c0: UnsafePointer<T>?) {
@@ -363,20 +346,26 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
 
     func runStep(_ t: Int) {
         let prev = stateSlot(reverse ? t + 1 : t), next = stateSlot(reverse ? t : t + 1)
-        let c = hasCellState ? cStates : hStates
-        cellForward(
-            t, hPrev: hStates.slice(prev), h: hStates.slice(next),
-            cPrev: c.slice(prev), c: c.slice(next),
-            y: outputBase + t * batch * outputStride, ldy: outputStride,
-            activeRows: activeRows(at: t))
+        let active = activeRows(at: t)
+        lengths.withUnsafeBufferPointer { l in
+            cell.forward(RecurrentCellForward(
+                step: t, cacheSlot: cacheSlot(t), rows: batch, activeRows: active, lengths: l.baseAddress!,
+                gates: gates.slice(t), hPrev: hStates.slice(prev), h: hStates.slice(next),
+                cPrev: hasCellState ? cStates.slice(prev) : nil, c: hasCellState ? cStates.slice(next) : nil,
+                y: outputBase + t * batch * outputStride, ldy: outputStride))
+        }
     }
 
     func backStep(_ t: Int, dy: UnsafePointer<T>?, ldy: Int) {
         let prev = reverse ? t + 1 : t
-        let c = hasCellState ? cStates : hStates
-        cellBackward(
-            t, hPrev: hStates.slice(prev), cPrev: c.slice(prev), dy: dy, ldy: ldy,
-            activeRows: activeRows(at: t))
+        let active = activeRows(at: t)
+        lengths.withUnsafeBufferPointer { l in
+            cell.backward(RecurrentCellBackward(
+                step: t, cacheSlot: t, rows: batch, activeRows: active, lengths: l.baseAddress!,
+                gates: gates.slice(t), dGates: dGates.slice(t),
+                hPrev: hStates.slice(prev), cPrev: hasCellState ? cStates.slice(prev) : nil,
+                dy: dy, ldy: ldy, dh: dh.data, dc: hasCellState ? dc.data : nil))
+        }
     }
 
     /// Weight and bias gradients of the first `steps` steps in three GEMMs and a row sum;
@@ -392,9 +381,9 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
             let hPrev = reverse ? hStates.slice(1) : hStates.data
             T.gemm(
                 transA: true, transB: false, m: gateSize, n: hiddenSize, k: rows,
-                alpha: 1, a: recurrentGateGradients, lda: gateSize, b: hPrev, ldb: hiddenSize,
+                alpha: 1, a: cell.recurrentGateGradients(dGates.data), lda: gateSize, b: hPrev, ldb: hiddenSize,
                 beta: 1, c: weightHH.grad.data, ldc: hiddenSize)
-            accumulateBiasGradients(rows: rows)
+            cell.accumulateBiasGradients(dGates.data, rows: rows)
         }
         let m = batch * hiddenSize
         T.copy(dh.data, initialHGradient.data, m)
@@ -403,18 +392,13 @@ public class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
 }
 
 extension RecurrentLayer {
-    /// An LSTM or a GRU layer named `<name>.w_ih`, `<name>.w_hh`, ...
+    /// A layer of the configured cell, its parameters named `<name>.w_ih`, `<name>.w_hh`, ...
     public static func make(
         _ cell: RecurrentCellType, _ store: ParameterStore<T>, name: String, input: Int, hidden: Int,
         reverse: Bool = false, initializer: Initializer = .uniform(0.1), rng: SeededRandom
     ) -> RecurrentLayer<T> {
-        switch cell {
-        case .lstm:
-            return LSTM(store, name: name, input: input, hidden: hidden, reverse: reverse,
-                        initializer: initializer, rng: rng)
-        case .gru:
-            return GRU(store, name: name, input: input, hidden: hidden, reverse: reverse,
-                       initializer: initializer, rng: rng)
-        }
+        let cell = cell.implementation(T.self).init(
+            store, name: name, input: input, hidden: hidden, initializer: initializer, rng: rng)
+        return RecurrentLayer(cell: cell, reverse: reverse)
     }
 }

@@ -2,12 +2,12 @@ import MTTensor
 
 /// What a stacked encoder needs from one of its layers: a whole padded batch [T, B, I] in,
 /// [T, B, outputSize] out, with final states for the bridge to the decoder. Conformers:
-/// `RecurrentLayer` (LSTM, GRU) and `Bidirectional`.
+/// `RecurrentLayer` (any cell) and `Bidirectional`.
 public protocol RecurrentSequenceLayer<Scalar>: AnyObject {
     associatedtype Scalar: Real
     var inputSize: Int { get }
     var outputSize: Int { get }
-    /// LSTM layers carry a cell state c besides h; GRU layers do not.
+    /// LSTM layers carry a cell state c besides h; GRU and RNN layers do not.
     var hasCellState: Bool { get }
     /// [T, B, outputSize], 0 at padded steps.
     var output: Tensor<Scalar> { get }

@@ -1,6 +1,6 @@
 import MTTensor
 
-/// L recurrent layers (uni- or bidirectional, LSTM or GRU) over a padded batch, with
+/// L recurrent layers (uni- or bidirectional, of any cell) over a padded batch, with
 /// inverted dropout on the inputs of layers 2..L during training: the encoder.
 ///
 /// Layer l is named `<name>.layers.<l>`, its directions `.forward` and (bidirectional)
@@ -12,7 +12,7 @@ public final class RecurrentStack<T: Real> {
     public let cell: RecurrentCellType
     public let bidirectional: Bool
     public var outputSize: Int { layers[layers.count - 1].outputSize }
-    public var hasCellState: Bool { cell == .lstm }
+    public var hasCellState: Bool { cell.hasCellState }
 
     /// Per layer l >= 1: the dropout mask and the dropped input [T, B, D].
     let masks: [Tensor<T>]

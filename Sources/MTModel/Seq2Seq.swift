@@ -96,7 +96,7 @@ public final class Seq2Seq<T: Real> {
             initializer: initializer, rng: rng)
         bridge = Seq2SeqBridge(
             store, kind: config.decoderInit, encoderLayers: config.encoderLayers,
-            decoderLayers: config.decoderLayers, hidden: h, cellState: config.cell == .lstm,
+            decoderLayers: config.decoderLayers, hidden: h, cellState: config.cell.hasCellState,
             learnedInitializer: config.learnedInit == .uniform ? initializer : .zeros,
             initializer: initializer, rng: rng)
         decoderLayers = (0..<config.decoderLayers).map { l in
@@ -340,7 +340,7 @@ public final class Seq2Seq<T: Real> {
         let dMemory = attention.finishBackward()
         let dFinal = bridge.backward(
             dH0: layers.map(\.initialHGradient),
-            dC0: config.cell == .lstm ? layers.map { $0.initialCGradient! } : nil)
+            dC0: config.cell.hasCellState ? layers.map { $0.initialCGradient! } : nil)
         encoder.backward(dOutput: dMemory, dFinalH: dFinal?.h, dFinalC: dFinal?.c)
         dSourceEmbedded.resize([s, b, e])
         sourceDropout.backward(encoder.inputGradient.data, into: dSourceEmbedded.data, count: s * b * e)

@@ -196,7 +196,7 @@ extension TrainingConfig {
         .integer("model.encoder_layers", \.model.encoderLayers, .atLeast(1), "stacked encoder layers"),
         .integer("model.decoder_layers", \.model.decoderLayers, .atLeast(1), "stacked decoder layers"),
         .boolean("model.bidirectional_encoder", \.model.bidirectionalEncoder, "read the source in both directions"),
-        .choice("model.cell", \.model.cell, "recurrent cell: lstm | gru"),
+        .choice("model.cell", \.model.cell, "recurrent cell: lstm | gru | rnn"),
         .choice("model.attention", \.model.attention, "attention score: dot | general | mlp"),
         .boolean("model.input_feeding", \.model.inputFeeding, "feed the previous attentional state into the decoder input"),
         .choice("model.decoder_init", \.model.decoderInit, "decoder initial state: zero | learned | bridge"),

@@ -12,13 +12,13 @@ import MTTensor
 struct LSTMBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lstm",
-        abstract: "Time forward + backward of an LSTM (or GRU) layer or stack.")
+        abstract: "Time forward + backward of an LSTM (or GRU, RNN) layer or stack.")
 
     @Option(help: "Time steps T.") var steps = 20
     @Option(help: "Batch size B.") var batch = 64
     @Option(help: "Input size E.") var input = 256
     @Option(help: "Hidden size H (per direction).") var hidden = 512
-    @Option(help: "Cell: lstm or gru.") var cell = "lstm"
+    @Option(help: "Cell: lstm, gru or rnn.") var cell = "lstm"
     @Option(help: "Layers (a stack when > 1 or with --bidirectional).") var layers = 1
     @Flag(help: "Bidirectional layers.") var bidirectional = false
     @Option(help: "Dropout between stacked layers.") var dropout = 0.3
@@ -65,7 +65,7 @@ struct LSTMBench: ParsableCommand {
         }
 
         // Each direction of each layer: (input size, hidden size).
-        let gates = cellType == .lstm ? 4 : 3
+        let gates = cellType.gatesPerUnit
         var directions: [(Int, Int)] = []
         var size = input
         for _ in 0..<layers {
@@ -167,8 +167,8 @@ struct LSTMBench: ParsableCommand {
     func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
 }
 
-/// The sgemm calls of the recurrent layers' forward and backward (RecurrentLayer.swift,
-/// LSTM.swift, GRU.swift) for full-length sequences, on buffers of the same sizes.
+/// The sgemm calls of the recurrent layers' forward and backward (RecurrentLayer.swift and
+/// the cells, LSTMCell.swift ...) for full-length sequences, on buffers of the same sizes.
 struct GEMMReplay {
     struct Direction {
         let input, hidden, gateSize: Int

@@ -42,7 +42,7 @@ import Testing
         return o
     }
 
-    @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.lstm, false)])
+    @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.rnn, true), (.lstm, false), (.rnn, false)])
     func beamOfOneIsGreedy(_ cell: RecurrentCellType, _ inputFeeding: Bool) {
         let model = Self.model(cell, inputFeeding: inputFeeding)
         let greedy = GreedyOracle(model: model, maxLengthRatio: 1.5, maxLengthConstant: 2).decode(Self.sources)
@@ -80,8 +80,8 @@ import Testing
     }
 
     /// Looking up the embedding's share of the first decoder layer's input projection gives
-    /// the search of multiplying it, for both cells, with and without input feeding.
-    @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.lstm, false)])
+    /// the search of multiplying it, for every cell, with and without input feeding.
+    @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.rnn, true), (.lstm, false), (.rnn, false)])
     func targetInputTableChangesNothing(_ cell: RecurrentCellType, _ inputFeeding: Bool) {
         let model = Self.model(cell, inputFeeding: inputFeeding)
         let options = Self.options(beam: 3, nBest: 3, alpha: 1)
@@ -92,8 +92,9 @@ import Testing
         for (a, b) in zip(looked.joined(), multiplied.joined()) { #expect(abs(a.score - b.score) < 1e-12) }
     }
 
-    @Test func batchedEqualsOneByOne() {
-        let search = BeamSearch(model: Self.model(), options: Self.options(beam: 4, nBest: 3, alpha: 0.6))
+    @Test(arguments: RecurrentCellType.allCases)
+    func batchedEqualsOneByOne(_ cell: RecurrentCellType) {
+        let search = BeamSearch(model: Self.model(cell), options: Self.options(beam: 4, nBest: 3, alpha: 0.6))
         let together = search.search(Self.sources)
         let inBatches = search.searchInBatches(Self.sources, batchSize: 7)
         for (i, s) in Self.sources.enumerated() {

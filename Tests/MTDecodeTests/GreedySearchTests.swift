@@ -28,7 +28,7 @@ import Testing
         return BeamSearch(model: model, options: o)
     }
 
-    @Test(arguments: [RecurrentCellType.lstm, .gru])
+    @Test(arguments: RecurrentCellType.allCases)
     func batchedEqualsOneByOne(_ cell: RecurrentCellType) {
         let search = Self.greedy(Self.model(cell), ratio: 1.5, constant: 2)
         let together = search.search(Self.sources).map { $0[0].tokens }

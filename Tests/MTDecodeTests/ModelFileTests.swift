@@ -26,21 +26,23 @@ import Testing
         return dir
     }
 
-    static func smallModel(_ pipeline: TextPipeline) -> Seq2Seq<Float> {
+    static func smallModel(_ pipeline: TextPipeline, cell: RecurrentCellType = .lstm) -> Seq2Seq<Float> {
         var config = Seq2SeqConfig(
             sourceVocabularySize: pipeline.sourceVocabulary.count, targetVocabularySize: pipeline.targetVocabulary.count)
         config.embeddingSize = 6
         config.hiddenSize = 8
         config.encoderLayers = 1
         config.decoderLayers = 1
+        config.cell = cell
         return Seq2Seq<Float>(config, rng: SeededRandom(seed: 9))
     }
 
-    @Test func roundTripKeepsParametersConfigurationPipelineAndTranslations() throws {
+    @Test(arguments: RecurrentCellType.allCases)
+    func roundTripKeepsParametersConfigurationPipelineAndTranslations(_ cell: RecurrentCellType) throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let pipeline = try Self.makePipeline(in: dir)
-        let model = Self.smallModel(pipeline)
+        let model = Self.smallModel(pipeline, cell: cell)
         try ModelFile.save(model, pipeline: pipeline, extraMetadata: ["training.note": "x"], to: dir + "/m.safetensors")
         let loaded = try ModelFile.load(dir + "/m.safetensors")
         #expect(loaded.model.config == model.config)

@@ -50,14 +50,24 @@ struct RecurrentProblem {
 }
 
 @Suite struct RecurrentLayerTests {
-    @Test(arguments: [(RecurrentCellType.lstm, false), (.lstm, true), (.gru, false), (.gru, true)])
-    func gradientsMatchFiniteDifferences(_ config: (RecurrentCellType, Bool)) {
+    @Test(arguments: RecurrentCellType.allCases, [false, true])
+    func gradientsMatchFiniteDifferences(_ cell: RecurrentCellType, reverse: Bool) {
         let rng = SeededRandom(seed: 3)
         let store = ParameterStore<Double>()
         let layer = RecurrentLayer.make(
-            config.0, store, name: "rnn", input: 3, hidden: 4, reverse: config.1,
+            cell, store, name: "rnn", input: 3, hidden: 4, reverse: reverse,
             initializer: .uniform(0.5), rng: rng)
         RecurrentProblem(input: 3, output: 4, seed: 4).check(layer, store)
+    }
+
+    /// What a cell kind says of itself is what its layers are.
+    @Test(arguments: RecurrentCellType.allCases)
+    func cellTypeDescribesItsLayers(_ cell: RecurrentCellType) {
+        let layer = RecurrentLayer<Float>.make(cell, ParameterStore(), name: "l", input: 3, hidden: 4, rng: SeededRandom(seed: 1))
+        let expected: [RecurrentCellType: (gates: Int, cellState: Bool)] = [.lstm: (4, true), .gru: (3, false), .rnn: (1, false)]
+        #expect(cell.gatesPerUnit == expected[cell]!.gates && cell.hasCellState == expected[cell]!.cellState)
+        #expect(layer.hasCellState == cell.hasCellState)
+        #expect(layer.weightIH.shape == [cell.gatesPerUnit * 4, 3] && layer.weightHH.shape == [cell.gatesPerUnit * 4, 4])
     }
 }
 
@@ -74,10 +84,10 @@ struct RecurrentProblem {
                 layer.initialCGradient?.values ?? []] + store.parameters.map { $0.grad.values }
     }
 
-    @Test(arguments: [(RecurrentCellType.lstm, false), (.lstm, true), (.gru, false), (.gru, true)])
-    func paddingChangesNothingAndOutputsZero(_ config: (RecurrentCellType, Bool)) {
+    @Test(arguments: RecurrentCellType.allCases, [false, true])
+    func paddingChangesNothingAndOutputsZero(_ cell: RecurrentCellType, reverse: Bool) {
         let p = RecurrentProblem(input: 3, output: 4, seed: 31)
-        let before = everything(config.0, reverse: config.1, p)
+        let before = everything(cell, reverse: reverse, p)
         // Scribble over padded inputs and padded output gradients.
         let (steps, batch) = (p.steps, p.batch)
         for t in 0..<steps {
@@ -86,7 +96,7 @@ struct RecurrentProblem {
                 for j in 0..<4 { p.r[(t * batch + b) * 4 + j] = -77 }
             }
         }
-        let after = everything(config.0, reverse: config.1, p)
+        let after = everything(cell, reverse: reverse, p)
         #expect(before == after)
         let out = after[0], dx = after[3]
         for t in 0..<steps {
@@ -130,7 +140,7 @@ struct RecurrentProblem {
         let p = RecurrentProblem(input: 3, output: 8, seed: 42)
         _ = p.loss(ld)
         p.backward(ld)
-        let c0 = cell == .lstm ? toFloat(p.c0) : nil
+        let c0 = cell.hasCellState ? toFloat(p.c0) : nil
         lf.forward(toFloat(p.x), lengths: RecurrentProblem.lengths, h0: toFloat(p.h0), c0: c0)
         lf.backward(dOutput: toFloat(p.r), dFinalH: toFloat(p.rh), dFinalC: c0 == nil ? nil : toFloat(p.rc))
         func worst(_ d: [Double], _ f: [Float]) -> Double {

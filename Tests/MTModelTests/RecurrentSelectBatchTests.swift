@@ -5,7 +5,7 @@ import Testing
 @Suite struct RecurrentSelectBatchTests {
     /// Steps over rows, selecting rows between steps, give the states of running each
     /// selected history on its own.
-    @Test(arguments: [RecurrentCellType.lstm, .gru])
+    @Test(arguments: RecurrentCellType.allCases)
     func selectedRowsContinueTheirOwnState(_ cell: RecurrentCellType) {
         let (i, h) = (3, 4)
         let store = ParameterStore<Double>()

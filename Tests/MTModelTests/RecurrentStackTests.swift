@@ -56,16 +56,13 @@ import Testing
         GradientCheck.expectParametersClose(store, loss: loss)
         GradientCheck.expectClose("x", p.x, analytic: dx, loss: loss)
         if bidirectional {
-            #expect(store["encoder.layers.1.backward.w_ih"]?.shape == [(cell == .lstm ? 4 : 3) * 2, 2 * 2])
+            #expect(store["encoder.layers.1.backward.w_ih"]?.shape == [cell.gatesPerUnit * 2, 2 * 2])
         }
     }
 
-    @Test func bidirectionalLSTMStackWithDropout() {
-        checkStack(cell: .lstm, bidirectional: true, dropout: 0.3)
-    }
-
-    @Test func gruStack() {
-        checkStack(cell: .gru, bidirectional: false, dropout: 0.3)
+    @Test(arguments: RecurrentCellType.allCases, [true, false])
+    func stackWithDropout(_ cell: RecurrentCellType, bidirectional: Bool) {
+        checkStack(cell: cell, bidirectional: bidirectional, dropout: 0.3)
     }
 
     @Test func dropoutIsOffAtInference() {
@@ -86,8 +83,8 @@ import Testing
 
     /// Encoding for a search keeps two state slots and no per-step caches: the outputs and
     /// final states must be those of the full forward, for odd and even lengths, both
-    /// directions, LSTM and GRU; and a full forward afterwards keeps its history again.
-    @Test(arguments: [(RecurrentCellType.lstm, true), (.gru, true), (.lstm, false)])
+    /// directions, every cell; and a full forward afterwards keeps its history again.
+    @Test(arguments: RecurrentCellType.allCases, [true, false])
     func forwardWithoutHistoryGivesTheSameStates(cell: RecurrentCellType, bidirectional: Bool) {
         let store = ParameterStore<Float>()
         let stack = RecurrentStack(

@@ -68,7 +68,7 @@ import Testing
         let layers = stores.map {
             RecurrentLayer.make(cell, $0, name: "l", input: 3, hidden: size, rng: SeededRandom(seed: 9))
         }
-        let c0 = cell == .lstm ? p.c0 : nil
+        let c0 = cell.hasCellState ? p.c0 : nil
         let (seq, stepped) = (layers[0], layers[1])
         seq.forward(p.x, lengths: Self.lengths, h0: p.h0, c0: c0)
         seq.backward(dOutput: p.r, dFinalH: p.rh, dFinalC: c0 == nil ? nil : p.rc)

@@ -62,6 +62,13 @@ import Testing
         })
     }
 
+    @Test func rnnBidirectionalGeneralInputFeedingBridge() {
+        Self.check(Self.config {
+            $0.cell = .rnn; $0.bidirectionalEncoder = true; $0.attention = .general
+            $0.inputFeeding = true; $0.decoderInit = .bridge; $0.labelSmoothing = 0.1
+        })
+    }
+
     @Test func lstmMLPTiedZeroInit() {
         Self.check(Self.config {
             $0.cell = .lstm; $0.bidirectionalEncoder = true; $0.attention = .mlp; $0.embeddingSize = 4
@@ -82,6 +89,14 @@ import Testing
             $0.cell = .gru; $0.bidirectionalEncoder = true; $0.encoderLayers = 2; $0.decoderLayers = 2
             $0.attention = .mlp; $0.decoderInit = .learned; $0.learnedInit = .uniform
         })
+    }
+
+    @Test func twoLayerRNNStacksLearnedWithFixedDropout() {
+        Self.check(Self.config {
+            $0.cell = .rnn; $0.bidirectionalEncoder = false; $0.encoderLayers = 2; $0.decoderLayers = 2
+            $0.attention = .dot; $0.inputFeeding = false; $0.decoderInit = .learned; $0.learnedInit = .uniform
+            $0.dropout = 0.3
+        }, dropoutSeed: 5)
     }
 
     @Test func deeperEncoderThanDecoderBridge() {

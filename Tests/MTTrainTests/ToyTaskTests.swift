@@ -16,7 +16,8 @@ import Testing
         return SentencePair(source: digits, target: digits.reversed() + [Int32(14 + n - 3)])
     }
 
-    @Test func reverseDigitsWithLengthToken() {
+    @Test(arguments: [RecurrentCellType.lstm, .rnn])
+    func reverseDigitsWithLengthToken(_ cell: RecurrentCellType) {
         let rng = SeededRandom(seed: 2024)
         let train = (0..<3000).map { _ in Self.pair(rng) }
         let heldOut = (0..<300).map { _ in Self.pair(rng) }
@@ -27,7 +28,7 @@ import Testing
         config.encoderLayers = 1
         config.decoderLayers = 1
         config.bidirectionalEncoder = true
-        config.cell = .lstm
+        config.cell = cell
         config.attention = .general
         config.inputFeeding = true
         config.decoderInit = .bridge
@@ -63,7 +64,7 @@ import Testing
             if best >= 0.995 { break }
         }
         let seconds = Date().timeIntervalSince(start)
-        print("toy task: exact match \(best) after \(epochs) epochs in \(String(format: "%.1f", seconds)) s")
+        print("toy task (\(cell)): exact match \(best) after \(epochs) epochs in \(String(format: "%.1f", seconds)) s")
         #expect(best >= 0.99)
 
         let validation = model.loss(Batch(corpus: heldOut, indices: Array(0..<100)))

@@ -60,7 +60,7 @@ let repositoryRoot: String = {
         #expect(error("model:\n  dropuot: 0.1\n") == "config error: unknown key 'model.dropuot' (did you mean 'model.dropout'?) (c.yaml:2)")
         #expect(error("model:\n  hidden_size: -3\n").contains("model.hidden_size must be at least 1 (got -3)"))
         #expect(error("model:\n  hidden_size: 1.5\n").contains("model.hidden_size must be an integer (got '1.5')"))
-        #expect(error("model:\n  cell: rnn\n").contains("model.cell must be one of lstm, gru (got 'rnn')"))
+        #expect(error("model:\n  cell: elman\n").contains("model.cell must be one of lstm, gru, rnn (got 'elman')"))
         #expect(error("model:\n  input_feeding: maybe\n").contains("model.input_feeding must be true or false"))
         #expect(error("training:\n  learning_rate: .nan\n").contains("training.learning_rate must"))
         #expect(error("training:\n  learning_rate: 0\n").contains("training.learning_rate must be greater than 0 (got 0)"))

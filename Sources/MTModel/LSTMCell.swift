@@ -1,0 +1,71 @@
+import MTTensor
+
+/// LSTM cell with PyTorch's gate order i, f, g, o and one bias:
+///   gates = x·W_ihᵀ + h·W_hhᵀ + b;  c' = σ(f)⊙c + σ(i)⊙tanh(g);  h' = σ(o)⊙tanh(c').
+/// Parameters `<name>.w_ih` [4H, I], `<name>.w_hh` [4H, H], `<name>.b` [4H], all drawn from
+/// `initializer` (OpenNMT initialises biases like weights).
+public final class LSTMCell<T: Real>: RecurrentCell {
+    public typealias Scalar = T
+    public static var gatesPerUnit: Int { 4 }
+    public static var hasCellState: Bool { true }
+
+    public let weightIH: Parameter<T>
+    public let weightHH: Parameter<T>
+    public let bias: Parameter<T>
+    let hiddenSize: Int
+    let gateSize: Int
+    /// [slots, B, H]: tanh(c) of each step, for backward.
+    let tanhC = Tensor<T>([0])
+
+    public init(
+        _ store: ParameterStore<T>, name: String, input: Int, hidden: Int,
+        initializer: Initializer, rng: SeededRandom
+    ) {
+        weightIH = store.make("\(name).w_ih", [4 * hidden, input], initializer, rng: rng)
+        weightHH = store.make("\(name).w_hh", [4 * hidden, hidden], initializer, rng: rng)
+        bias = store.make("\(name).b", [4 * hidden], initializer, rng: rng)
+        hiddenSize = hidden
+        gateSize = 4 * hidden
+    }
+
+    public func prepare(slots: Int, batch: Int) {
+        tanhC.resize([slots, batch, hiddenSize])
+    }
+
+    public func prepareGradients(steps: Int, batch: Int) {}
+
+    public func addInputBias(_ gates: UnsafeMutablePointer<T>, rows: Int) {
+        T.addRowVector(bias.value.data, gates, rows: rows, cols: gateSize)
+    }
+
+    public func forward(_ s: RecurrentCellForward<T>) {
+        if s.activeRows > 0 {
+            T.gemm(
+                transA: false, transB: true, m: s.activeRows, n: gateSize, k: hiddenSize,
+                alpha: 1, a: s.hPrev, lda: hiddenSize, b: weightHH.value.data, ldb: hiddenSize,
+                beta: 1, c: s.gates, ldc: gateSize)
+        }
+        T.lstmForward(
+            gates: s.gates, cPrev: s.cPrev!, hPrev: s.hPrev, c: s.c!, tanhC: tanhC.slice(s.cacheSlot), h: s.h,
+            y: s.y, ldy: s.ldy, rows: s.rows, hidden: hiddenSize, lengths: s.lengths, step: s.step)
+    }
+
+    public func backward(_ s: RecurrentCellBackward<T>) {
+        T.lstmBackward(
+            gates: s.gates, tanhC: tanhC.slice(s.cacheSlot), cPrev: s.cPrev!, dy: s.dy, ldy: s.ldy,
+            dh: s.dh, dc: s.dc!, dGates: s.dGates,
+            rows: s.rows, hidden: hiddenSize, lengths: s.lengths, step: s.step)
+        if s.activeRows > 0 {
+            T.gemm(
+                transA: false, transB: false, m: s.activeRows, n: hiddenSize, k: gateSize,
+                alpha: 1, a: s.dGates, lda: gateSize, b: weightHH.value.data, ldb: hiddenSize,
+                beta: 1, c: s.dh, ldc: hiddenSize)
+        }
+    }
+
+    public func recurrentGateGradients(_ dGates: UnsafePointer<T>) -> UnsafePointer<T> { dGates }
+
+    public func accumulateBiasGradients(_ dGates: UnsafePointer<T>, rows: Int) {
+        T.sumRows(dGates, bias.grad.data, rows: rows, cols: gateSize)
+    }
+}
