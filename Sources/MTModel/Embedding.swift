@@ -1,3 +1,4 @@
+import MTCore
 import MTTensor
 
 /// Token ids → rows of a [vocabulary, dim] table.
@@ -14,7 +15,7 @@ public final class Embedding<T: Real> {
     public let output = Tensor<T>([0])
 
     public init(
-        _ store: ParameterStore<T>, name: String, vocabulary: Int, dim: Int, paddingIndex: Int32 = 0,
+        _ store: ParameterStore<T>, name: String, vocabulary: Int, dim: Int, paddingIndex: Int32 = SpecialToken.pad,
         initializer: Initializer = .uniform(0.1), rng: SeededRandom
     ) {
         vocabularySize = vocabulary

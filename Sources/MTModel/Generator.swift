@@ -1,3 +1,4 @@
+import MTCore
 import MTTensor
 
 /// Sums from one pass of the generator's loss over a batch of target positions.
@@ -70,7 +71,7 @@ public final class Generator<T: Real> {
     @discardableResult
     public func crossEntropy(
         _ input: UnsafePointer<T>, targets: UnsafePointer<Int32>, rows: Int, smoothing: Double = 0,
-        paddingIndex: Int32 = 0, gradientScale: T = 1, dInput: UnsafeMutablePointer<T>? = nil
+        paddingIndex: Int32 = SpecialToken.pad, gradientScale: T = 1, dInput: UnsafeMutablePointer<T>? = nil
     ) -> CrossEntropySums {
         precondition(smoothing >= 0 && smoothing < 1, "label smoothing \(smoothing) outside [0, 1)")
         var sums = CrossEntropySums()
