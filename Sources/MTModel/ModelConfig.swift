@@ -4,17 +4,8 @@ import MTCore
 // and `--set` by training (MTTrain's field table), stored as JSON in model files and
 // resume states. A new setting is a property here (with its coding key) plus its line
 // in the field table; a new case of an enum is a compile error wherever it is not handled.
-// The cell type, with its registration, is in RecurrentCellType.swift.
-
-/// How a decoder state h is scored against an encoder state s.
-public enum AttentionScore: String, Codable, CaseIterable, Sendable {
-    /// hᵀ s (requires equal sizes).
-    case dot
-    /// hᵀ W_a s (Luong's "general").
-    case general
-    /// vᵀ tanh(W_q h + W_k s + b) (Bahdanau's concat score).
-    case mlp
-}
+// The cell type and the attention score, each with its registration, are in
+// RecurrentCellType.swift and AttentionScore.swift.
 
 /// How the decoder's initial recurrent state is made from the encoder.
 public enum DecoderInitialState: String, Codable, CaseIterable, Sendable {
