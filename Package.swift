@@ -27,7 +27,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        // MARK: shared by every library: the special tokens, settings as JSON
+        // MARK: shared by every library: the special tokens, settings as JSON, errors that
+        // name their location and the programs' one way of reporting them, atomic file writes
 
         .target(
             name: "MTCore",
@@ -61,6 +62,7 @@ let package = Package(
 
         .target(
             name: "MTEval",
+            dependencies: ["MTCore"],
             swiftSettings: commonSwiftSettings
         ),
 
@@ -68,7 +70,7 @@ let package = Package(
 
         .target(
             name: "MTTensor",
-            dependencies: ["CBLAS"],
+            dependencies: ["MTCore", "CBLAS"],
             swiftSettings: commonSwiftSettings
         ),
         .target(
@@ -77,17 +79,27 @@ let package = Package(
             swiftSettings: commonSwiftSettings
         ),
 
+        // MARK: the files a translation reads: the model with its text pipeline, the shortlist.
+        // Beside the decoder rather than in it: training writes models and mt-preprocess
+        // writes shortlists without the search.
+
+        .target(
+            name: "MTModelFile",
+            dependencies: ["MTCore", "MTText", "MTTensor", "MTModel"],
+            swiftSettings: commonSwiftSettings
+        ),
+
         // MARK: decoding and training
 
         .target(
             name: "MTDecode",
-            dependencies: ["MTCore", "MTText", "MTEval", "MTTensor", "MTModel"],
+            dependencies: ["MTCore", "MTText", "MTTensor", "MTModel"],
             swiftSettings: commonSwiftSettings
         ),
         .target(
             name: "MTTrain",
             dependencies: [
-                "MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode",
+                "MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTModelFile", "MTDecode",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: commonSwiftSettings
@@ -97,41 +109,46 @@ let package = Package(
 
         .executableTarget(
             name: "mt-preprocess",
-            dependencies: ["MTText", "MTDecode", "MTTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTCore", "MTText", "MTModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(
             name: "mt-bleu",
-            dependencies: ["MTEval", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTCore", "MTEval", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(
             name: "mt-train",
-            dependencies: ["MTTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTCore", "MTTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(
             name: "mt-translate",
-            dependencies: ["MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MTCore", "MTText", "MTTensor", "MTModelFile", "MTDecode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(
             name: "mt-bench",
-            dependencies: ["MTTensor", "MTModel", "MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTCore", "MTTensor", "MTModel", "MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
 
         // MARK: tests
 
+        .testTarget(name: "MTCoreTests", dependencies: ["MTCore"]),
         .testTarget(name: "MTTextTests", dependencies: ["MTCore", "MTText"]),
         .testTarget(name: "MTEvalTests", dependencies: ["MTCore", "MTEval"], exclude: ["Fixtures"]),
         .testTarget(name: "MTTensorTests", dependencies: ["MTCore", "MTTensor"]),
         .testTarget(name: "MTModelTests", dependencies: ["MTCore", "MTTensor", "MTModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "MTDecodeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTDecode"]),
+        .testTarget(
+            name: "MTDecodeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile", "MTDecode"]),
         .testTarget(
             name: "MTTrainTests", dependencies: ["MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTDecode"]),
+        .testTarget(name: "CLITests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile"]),
     ],
     swiftLanguageModes: [.v5]
 )

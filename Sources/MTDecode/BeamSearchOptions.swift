@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MTText
 
 /// Settings of beam search.
 public struct BeamSearchOptions: Equatable, Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import MTEval
+import MTCore
 
 /// The text `mt-translate` writes for a translation.
 public enum TranslationFormat {
@@ -26,9 +26,9 @@ public enum TranslationFormat {
     public static func attentionJSON(_ t: Translation) -> String {
         let best = t.outputs.first
         var s = "{\"index\":\(t.index),\"source\":["
-        s += t.sourceTokens.map(PythonFormat.jsonString).joined(separator: ",")
+        s += t.sourceTokens.map(\.jsonLiteral).joined(separator: ",")
         s += "],\"target\":["
-        s += (best?.targetTokens ?? []).map(PythonFormat.jsonString).joined(separator: ",")
+        s += (best?.targetTokens ?? []).map(\.jsonLiteral).joined(separator: ",")
         s += "],\"weights\":["
         s += (best?.attention ?? []).map { row in
             "[" + row.map { String(format: "%.6g", $0) }.joined(separator: ",") + "]"

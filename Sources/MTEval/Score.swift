@@ -1,3 +1,5 @@
+import MTCore
+
 /// What every metric's result offers: sacreBLEU's `Score.format` in text and JSON.
 public protocol MetricScore: Sendable, CustomStringConvertible {
     /// "BLEU", "chrF2", "chrF2++" ...
@@ -19,15 +21,15 @@ extension MetricScore {
             // Python's float(f"{score:.2f}") printed with repr.
             let rounded = Double(scoreText) ?? score
             var fields: [(String, String)] = [
-                ("name", PythonFormat.jsonString(name)),
+                ("name", name.jsonLiteral),
                 ("score", PythonFormat.repr(rounded)),
-                ("signature", PythonFormat.jsonString(sig)),
+                ("signature", sig.jsonLiteral),
             ]
-            if !verbose.isEmpty { fields.append(("verbose_score", PythonFormat.jsonString(verbose))) }
+            if !verbose.isEmpty { fields.append(("verbose_score", verbose.jsonLiteral)) }
             for entry in signature?.entries ?? [] {
-                fields.append((shortSignature ? entry.shortKey : entry.key, PythonFormat.jsonString(entry.value)))
+                fields.append((shortSignature ? entry.shortKey : entry.key, entry.value.jsonLiteral))
             }
-            let body = fields.map { " \(PythonFormat.jsonString($0.0)): \($0.1)" }.joined(separator: ",\n")
+            let body = fields.map { " \($0.0.jsonLiteral): \($0.1)" }.joined(separator: ",\n")
             return "{\n" + body + "\n}"
         }
         var line = sig.isEmpty ? name : "\(name)|\(sig)"

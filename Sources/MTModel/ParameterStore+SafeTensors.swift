@@ -1,8 +1,9 @@
+import MTCore
 import MTTensor
 
 /// A checkpoint that does not fit the model it is loaded into; the description names
 /// the parameter: `mismatched checkpoint: <what> (<path>)`.
-public struct CheckpointMismatch: Error, CustomStringConvertible, Equatable {
+public struct CheckpointMismatch: LocatedError, Equatable {
     public enum Kind: Sendable, Equatable {
         case missing, unexpected, shape
     }
@@ -19,9 +20,9 @@ public struct CheckpointMismatch: Error, CustomStringConvertible, Equatable {
         self.path = path
     }
 
-    public var description: String {
-        "mismatched checkpoint: \(message)" + (path.map { " (\($0))" } ?? "")
-    }
+    public var location: String? { path }
+
+    public var category: String? { "mismatched checkpoint" }
 }
 
 extension ParameterStore {

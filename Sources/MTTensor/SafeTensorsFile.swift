@@ -1,3 +1,5 @@
+import MTCore
+
 /// A safetensors file read into memory and fully validated.
 ///
 /// The whole file is read once; tensors are then copied out with `memcpy` (or a
@@ -44,13 +46,8 @@ public struct SafeTensorsFile {
         dataStart = 8 + headerSize
         let dataSize = bytes.count - dataStart
 
-        let json: JSONValue
-        do {
-            json = try bytes.withUnsafeBufferPointer {
-                try JSONParser.parse(UnsafeBufferPointer(rebasing: $0[8..<(8 + headerSize)]))
-            }
-        } catch let f as JSONParser.Failure {
-            throw corrupt("header is not valid JSON: \(f.message) at header byte \(f.offset)")
+        let json = try bytes.withUnsafeBufferPointer {
+            try JSONParser.parse(UnsafeBufferPointer(rebasing: $0[8..<(8 + headerSize)]), path: path)
         }
         guard case .object(let members) = json else { throw corrupt("header is not a JSON object") }
 

@@ -1,3 +1,5 @@
+import MTCore
+
 /// Element types of the safetensors format and the format's errors.
 ///
 /// Format (https://github.com/huggingface/safetensors): 8 bytes little-endian u64 `N`,
@@ -41,7 +43,7 @@ public struct SafeTensorInfo: Equatable, Sendable {
 
 /// Why a safetensors file could not be read or written; the description names the
 /// file when it is known: `invalid safetensors file: <what> (<path>)`.
-public struct SafeTensorsError: Error, CustomStringConvertible, Equatable {
+public struct SafeTensorsError: LocatedError, Equatable {
     public enum Kind: Sendable, Equatable {
         /// The file is not a valid safetensors file (truncated, bad header, bad offsets...).
         case corrupt
@@ -65,10 +67,9 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Equatable {
         self.path = path
     }
 
-    public var description: String {
-        let what = kind == .corrupt ? "invalid safetensors file: \(message)" : message
-        return path.map { "\(what) (\($0))" } ?? what
-    }
+    public var location: String? { path }
+
+    public var category: String? { kind == .corrupt ? "invalid safetensors file" : nil }
 }
 
 #if !_endian(little)

@@ -43,22 +43,23 @@ enum JSONValue: Equatable {
     }
 }
 
+/// Parses a safetensors header; a syntax error is a `.corrupt` `SafeTensorsError` naming
+/// the header byte where it was found.
 struct JSONParser {
     static let maxDepth = 64
 
-    struct Failure: Error {
-        let message: String
-        let offset: Int
-    }
-
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let path: String?
     private var i = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, path: String?) {
+        self.bytes = bytes
+        self.path = path
+    }
 
-    /// Parses one JSON value followed only by whitespace.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
-        var p = JSONParser(bytes)
+    /// Parses one JSON value followed only by whitespace; `path` names the file in errors.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String?) throws -> JSONValue {
+        var p = JSONParser(bytes, path: path)
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
@@ -66,7 +67,9 @@ struct JSONParser {
         return v
     }
 
-    private func fail(_ message: String) -> Failure { Failure(message: message, offset: i) }
+    private func fail(_ message: String) -> SafeTensorsError {
+        SafeTensorsError(.corrupt, "header is not valid JSON: \(message) at header byte \(i)", path: path)
+    }
 
     private mutating func skipSpace() {
         while i < bytes.count {

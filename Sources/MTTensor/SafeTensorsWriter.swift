@@ -1,3 +1,5 @@
+import MTCore
+
 /// Collects tensors and metadata, then writes one safetensors file atomically.
 ///
 /// Tensors are snapshotted when added. In the file, tensors with wider elements come

@@ -1,10 +1,12 @@
 import Foundation
+import MTCore
 
-/// Writes a set of files all or nothing: each goes to a temporary beside its
-/// destination, and only when every one is written are they renamed into place.
-/// On failure (or if never committed) the temporaries are removed.
+/// Writes a set of files all or nothing: each is staged as `AtomicFile` stages one (a
+/// temporary beside its destination, flushed to disk), and only when every one is
+/// written are they renamed into place and their directories flushed. On failure (or
+/// if never committed) the temporaries are removed.
 public final class FileTransaction {
-    private var staged: [(temporary: String, destination: String)] = []
+    private var staged: [StagedFile] = []
     private var createdDirectories: [String] = []
     private var committed = false
 
@@ -49,33 +51,32 @@ public final class FileTransaction {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let temporary = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw TextError("cannot write file: \(String(cString: strerror(errno)))", at: path) }
-        staged.append((temporary, path))
-        let ok = writeAll(fd, bytes)
-        let reason = String(cString: strerror(errno))
-        guard close(fd) == 0, ok else { throw TextError("cannot write file: \(reason)", at: path) }
+        staged.append(try StagedFile(for: path) { try $0.write(bytes) })
     }
 
-    /// Renames every staged file into place.
+    /// Renames every staged file into place, then flushes the directories that gained
+    /// an entry: those of the files and the parents of the directories created here.
     public func commit() throws {
-        for (i, s) in staged.enumerated() {
-            if rename(s.temporary, s.destination) != 0 {
-                let reason = String(cString: strerror(errno))
+        for (i, file) in staged.enumerated() {
+            do {
+                try file.moveIntoPlace()
+            } catch {
                 staged.removeFirst(i)
                 rollback()
-                throw TextError("cannot rename a temporary file into place: \(reason)", at: s.destination)
+                throw error
             }
+        }
+        var synced = Set<String>()
+        let parents = createdDirectories.reversed().map { ($0 as NSString).deletingLastPathComponent }
+        for directory in staged.map(\.directory) + parents where synced.insert(directory).inserted {
+            AtomicFile.syncDirectory(directory.isEmpty ? "." : directory)
         }
         staged.removeAll()
         committed = true
     }
 
     public func rollback() {
-        for s in staged { try? FileManager.default.removeItem(atPath: s.temporary) }
+        for file in staged { file.discard() }
         staged.removeAll()
         for d in createdDirectories.reversed() { rmdir(d) }  // only if empty: never remove what others put there
         createdDirectories.removeAll()

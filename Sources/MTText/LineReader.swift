@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MTCore
 
 /// Reads a file or standard input as raw bytes, one line at a time.
 ///

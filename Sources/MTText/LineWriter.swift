@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MTCore
 
 /// Buffered line output to a file descriptor (standard output by default).
 /// Flushes after every line when the descriptor is a terminal, so interactive

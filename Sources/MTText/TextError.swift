@@ -1,13 +1,12 @@
-/// An error of the text pipeline. Its description is the one-line message the
-/// tools print after `mt-<tool>: error: `: what went wrong, then where.
-public struct TextError: Error, CustomStringConvertible, Equatable, Sendable {
-    public let what: String
-    public let location: String
+import MTCore
 
-    public init(_ what: String, at location: String) {
-        self.what = what
-        self.location = location
+/// An error of the text pipeline: what went wrong, then where (an empty location is none).
+public struct TextError: LocatedError, Equatable, Sendable {
+    public let message: String
+    public let location: String?
+
+    public init(_ message: String, at location: String) {
+        self.message = message
+        self.location = location.isEmpty ? nil : location
     }
-
-    public var description: String { location.isEmpty ? what : "\(what) (\(location))" }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import MTDecode
+import MTCore
 import MTModel
+import MTModelFile
 import MTTensor
 import MTText
 

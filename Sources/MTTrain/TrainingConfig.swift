@@ -1,3 +1,4 @@
+import MTCore
 import MTModel
 
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
@@ -78,8 +79,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public init() {}
 }
 
-/// A configuration problem, printed as `config error: <what>` plus ` (<where>)` when known.
-public struct ConfigError: Error, CustomStringConvertible, Equatable {
+/// A configuration problem, printed as `config error: <message>` plus ` (<location>)` when known.
+public struct ConfigError: LocatedError, Equatable {
     public let message: String
     public var location: String?
 
@@ -88,7 +89,5 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         self.location = location
     }
 
-    public var description: String {
-        "config error: \(message)" + (location.map { " (\($0))" } ?? "")
-    }
+    public var category: String? { "config error" }
 }

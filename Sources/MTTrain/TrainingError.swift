@@ -1,13 +1,13 @@
+import MTCore
+
 /// A failure of training that ends the run: printed by mt-train as
-/// `mt-train: error: <what> (<where>)`.
-public struct TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
-    public let what: String
-    public let location: String
+/// `mt-train: error: <message> (<location>)`.
+public struct TrainingError: LocatedError, Equatable, Sendable {
+    public let message: String
+    public let location: String?
 
-    public init(_ what: String, at location: String = "") {
-        self.what = what
-        self.location = location
+    public init(_ message: String, at location: String = "") {
+        self.message = message
+        self.location = location.isEmpty ? nil : location
     }
-
-    public var description: String { location.isEmpty ? what : "\(what) (\(location))" }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import MTTensor
+import MTCore
 
 /// One line of the training log: a training interval or a validation.
 public struct TrainingLogRecord: Equatable, Sendable {
@@ -72,7 +72,7 @@ public final class TrainingLog {
         self.path = path
         if let step { try Self.dropRecords(after: step, in: path) }
         fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (step != nil ? O_APPEND : O_TRUNC), 0o666)
-        guard fd >= 0 else { throw FileError("cannot open the training log: \(String(cString: strerror(errno)))", path: path) }
+        guard fd >= 0 else { throw FileError.system("cannot open the training log", path: path) }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_size == 0 {
             try writeLine(TrainingLog.columns.joined(separator: "\t"))
@@ -108,15 +108,9 @@ public final class TrainingLog {
 
     private func writeLine(_ line: String) throws {
         guard fd >= 0 else { throw FileError("the training log is closed", path: path) }
-        let bytes = Array((line + "\n").utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError("cannot write the training log: \(String(cString: strerror(errno)))", path: path)
-            }
-            done += n
+        var line = line + "\n"
+        guard line.withUTF8({ writeAll(fd, UnsafeRawBufferPointer($0)) }) else {
+            throw FileError.system("cannot write the training log", path: path)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MTCore
 import MTTensor
 import MTText
 
@@ -100,13 +101,4 @@ public enum TrainingRun {
         }
         return nil
     }
-
-    /// The one-line text of an error, for `mt-train: error: <what> (<where>)`.
-    public static func describe(_ error: Error) -> String {
-        let text = "\(error)"
-        return String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? Substring(text))
-    }
 }
-
-/// Writes diagnostics to standard error (for the executable, which links nothing else).
-public func writeStandardError(_ text: String) { StandardError.write(text) }

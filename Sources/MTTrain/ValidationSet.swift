@@ -26,7 +26,7 @@ public struct ValidationSet {
         do {
             return try ValidationSet(corpus: corpus, references: references, decodeTarget: pipeline.decodeTarget)
         } catch let e as TrainingError {
-            throw TrainingError(e.what, at: data.directory)
+            throw TrainingError(e.message, at: data.directory)
         }
     }
 }

@@ -30,11 +30,13 @@ struct LSTMBench: ParsableCommand {
     var cpuTime = false
     @Flag(help: "Also time each kind of sgemm call of the first layer.") var breakdown = false
 
-    func run() throws {
+    func validate() throws {
+        guard RecurrentCellType(rawValue: cell) != nil else { throw ValidationError("unknown cell \(cell)") }
+    }
+
+    func run() {
         BLASThreads.set(threads)
-        guard let cellType = RecurrentCellType(rawValue: cell) else {
-            throw ValidationError("unknown cell \(cell)")
-        }
+        let cellType = RecurrentCellType(rawValue: cell)!
         let rng = SeededRandom(seed: 1)
         let store = ParameterStore<Float>()
         let x = Tensor<Float>([steps, batch, input])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MTCore
 import MTEval
 
 #if canImport(Glibc)
@@ -111,19 +112,21 @@ struct MTBleu: ParsableCommand {
         let hypotheses = try readLines(input, newlines: input == nil ? .universal : .lineFeed)
         if input == nil, let line = hypotheses.firstIndex(where: { $0.utf8.contains(0x09) }) {
             // sacreBLEU splits standard input on tabs into several systems; we score one.
-            fail("tab in hypothesis line \(line + 1): tab-separated systems are not supported; "
-                 + "pass the file with -i to score tabs as spaces", where: hypothesisSource)
+            throw ProgramError(
+                "tab in hypothesis line \(line + 1): tab-separated systems are not supported; "
+                    + "pass the file with -i to score tabs as spaces", at: hypothesisSource)
         }
         var streams: [[String]] = []
         for path in references {
             let lines = try readLines(path, newlines: .lineFeed)
             if lines.count != hypotheses.count {
-                fail("hypotheses and references differ in length: \(hypotheses.count) lines in "
-                     + "\(hypothesisSource), \(lines.count) lines", where: path)
+                throw ProgramError(
+                    "hypotheses and references differ in length: \(hypotheses.count) lines in "
+                        + "\(hypothesisSource), \(lines.count) lines", at: path)
             }
             streams.append(lines)
         }
-        if hypotheses.isEmpty { fail("no hypotheses to score", where: hypothesisSource) }
+        if hypotheses.isEmpty { throw ProgramError("no hypotheses to score", at: hypothesisSource) }
         if !force && !quiet && metrics.contains(where: { $0.lowercased() == "bleu" })
             && Evaluation.looksTokenized(hypotheses) {
             warn("100 or more hypotheses end in a tokenized period (' .'); detokenize them, or pass --force")
@@ -143,7 +146,7 @@ struct MTBleu: ParsableCommand {
     func readLines(_ path: String?, newlines: TextLines.Newlines) throws -> [String] {
         let name = path ?? "standard input"
         guard let bytes = readBytes(path) else {
-            fail("cannot read file: \(String(cString: strerror(errno)).lowercased())", where: name)
+            throw ProgramError("cannot read file: \(String(cString: strerror(errno)).lowercased())", at: name)
         }
         let decoded = TextLines.decode(bytes, newlines: newlines)
         if decoded.invalidLines > 0 && !quiet {
@@ -155,11 +158,6 @@ struct MTBleu: ParsableCommand {
 
     func warn(_ message: String) {
         fputs("mt-bleu: warning: \(message)\n", stderr)
-    }
-
-    func fail(_ message: String, where place: String) -> Never {
-        fputs("mt-bleu: error: \(message) (\(place))\n", stderr)
-        Glibc.exit(1)
     }
 }
 
@@ -192,14 +190,18 @@ func readBytes(_ path: String?) -> [UInt8]? {
     return bytes
 }
 
-// Usage errors follow the toolkit's one-line form; help and --version print as usual.
+// Usage errors follow the toolkit's one-line form; help and --version print as usual; an
+// error in scoring ends the program with one `mt-bleu: error:` line.
+var command: ParsableCommand
 do {
-    var command = try MTBleu.parseAsRoot()
-    try command.run()
+    command = try MTBleu.parseAsRoot()
 } catch {
     let code = MTBleu.exitCode(for: error)
     if code.isSuccess { MTBleu.exit(withError: error) }
     let message = MTBleu.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
     fputs("mt-bleu: error: \(message) (command line; see mt-bleu --help)\n", stderr)
     exit(code.rawValue)
+}
+exitOnError(program: "mt-bleu") {
+    do { try command.run() } catch where MTBleu.exitCode(for: error).isSuccess { MTBleu.exit(withError: error) }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import MTTensor
+import MTCore
 import MTText
 
 #if canImport(Glibc)
@@ -13,18 +13,15 @@ struct MTPreprocess: ParsableCommand {
         abstract: "Normalise, tokenise, BPE-split and encode a parallel corpus.",
         subcommands: [Prepare.self, Tokenize.self, Detokenize.self, Normalize.self, Stats.self, ShortlistCommand.self],
         defaultSubcommand: Prepare.self)
-}
 
-/// Runs `body`, turning a failure into `mt-preprocess: error: <what> (<where>)` and exit 1.
-func reportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as TextError {
-        StandardError.write("mt-preprocess: error: \(error)\n")
-        throw ExitCode(1)
-    } catch let error as FileError {
-        StandardError.write("mt-preprocess: error: \(error)\n")
-        throw ExitCode(1)
+    /// Errors in the command line, and help, are ArgumentParser's to print; an error of
+    /// the work itself ends the program with one `mt-preprocess: error:` line.
+    static func main() {
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        exitOnError(program: "mt-preprocess") {
+            do { try command.run() } catch where exitCode(for: error).isSuccess { exit(withError: error) }
+        }
     }
 }
 
@@ -65,9 +62,7 @@ struct Prepare: ParsableCommand {
         o.minFrequency = minFreq
         o.maxSize = maxSize
         o.maxLength = maxLength
-        try reportingErrors {
-            try Preprocessor.run(o, log: { StandardError.write("mt-preprocess: \($0)\n") }, warn: warnInvalidUTF8)
-        }
+        try Preprocessor.run(o, log: { StandardError.write("mt-preprocess: \($0)\n") }, warn: warnInvalidUTF8)
     }
 }
 
@@ -91,10 +86,8 @@ struct Tokenize: ParsableCommand {
     @OptionGroup var corpus: CorpusSideOptions
 
     func run() throws {
-        try reportingErrors {
-            let (pipeline, side) = try corpus.pipeline()
-            try TextStream.tokenize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: side)
-        }
+        let (pipeline, side) = try corpus.pipeline()
+        try TextStream.tokenize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: side)
     }
 }
 
@@ -106,10 +99,8 @@ struct Detokenize: ParsableCommand {
     @Option(help: "Vocabulary directory, if not the one recorded in --data.") var vocabDir: String?
 
     func run() throws {
-        try reportingErrors {
-            if let data { _ = try PreprocessedData(directory: data, vocabularyDirectory: vocabDir) }
-            try TextStream.detokenize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter())
-        }
+        if let data { _ = try PreprocessedData(directory: data, vocabularyDirectory: vocabDir) }
+        try TextStream.detokenize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter())
     }
 }
 
@@ -120,10 +111,8 @@ struct Normalize: ParsableCommand {
     @OptionGroup var corpus: CorpusSideOptions
 
     func run() throws {
-        try reportingErrors {
-            let (pipeline, side) = try corpus.pipeline()
-            try TextStream.normalize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: side)
-        }
+        let (pipeline, side) = try corpus.pipeline()
+        try TextStream.normalize(LineReader.standardInput(warn: warnInvalidUTF8), to: LineWriter(), pipeline: pipeline, side: side)
     }
 }
 
@@ -135,8 +124,6 @@ struct Stats: ParsableCommand {
     @Option(help: "Vocabulary directory, if not the one recorded in --data.") var vocabDir: String?
 
     func run() throws {
-        try reportingErrors {
-            print(try CorpusStatistics.describe(directory: data, vocabularyDirectory: vocabDir))
-        }
+        print(try CorpusStatistics.describe(directory: data, vocabularyDirectory: vocabDir))
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import Foundation
-import MTDecode
-import MTTensor
+import MTCore
+import MTModelFile
 import MTText
 
 struct ShortlistCommand: ParsableCommand {
@@ -23,21 +22,18 @@ struct ShortlistCommand: ParsableCommand {
 
     func run() throws {
         guard frequent >= 0, perSource >= 1 else {
-            StandardError.write("mt-preprocess: error: --frequent must be 0 or more and --per-source 1 or more\n")
-            throw ExitCode(1)
+            throw ProgramError("--frequent must be 0 or more and --per-source 1 or more")
         }
-        try reportingErrors {
-            let prepared = try PreprocessedData(directory: data, vocabularyDirectory: vocabDir)
-            let train = try prepared.loadTrain()
-            let shortlist = Shortlist.build(
-                from: train, sourceVocabularySize: prepared.sourceVocabulary.count,
-                targetVocabularySize: prepared.targetVocabulary.count, frequent: frequent, perSource: perSource)
-            try shortlist.write(
-                to: out, sourceVocabulary: prepared.sourceVocabulary, targetVocabulary: prepared.targetVocabulary)
-            let sizes = shortlist.translations.map(\.count)
-            StandardError.write(
-                "mt-preprocess: shortlist of \(shortlist.frequent.count) frequent target subwords and up to "
-                    + "\(perSource) per source subword (\(sizes.reduce(0, +)) in all) written to \(out)\n")
-        }
+        let prepared = try PreprocessedData(directory: data, vocabularyDirectory: vocabDir)
+        let train = try prepared.loadTrain()
+        let shortlist = Shortlist.build(
+            from: train, sourceVocabularySize: prepared.sourceVocabulary.count,
+            targetVocabularySize: prepared.targetVocabulary.count, frequent: frequent, perSource: perSource)
+        try shortlist.write(
+            to: out, sourceVocabulary: prepared.sourceVocabulary, targetVocabulary: prepared.targetVocabulary)
+        let sizes = shortlist.translations.map(\.count)
+        StandardError.write(
+            "mt-preprocess: shortlist of \(shortlist.frequent.count) frequent target subwords and up to "
+                + "\(perSource) per source subword (\(sizes.reduce(0, +)) in all) written to \(out)\n")
     }
 }

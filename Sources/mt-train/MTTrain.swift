@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MTCore
 import MTTrain
 
 #if canImport(Glibc)
@@ -64,6 +65,16 @@ struct MTTrainCommand: ParsableCommand {
         return o
     }
 
+    /// Errors in the command line, and help, are ArgumentParser's to print; an error of
+    /// the work itself ends the program with one `mt-train: error:` line.
+    static func main() {
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        exitOnError(program: "mt-train") {
+            do { try command.run() } catch where exitCode(for: error).isSuccess { exit(withError: error) }
+        }
+    }
+
     func run() throws {
         if listKeys {
             for f in TrainingConfig.fields {
@@ -71,17 +82,6 @@ struct MTTrainCommand: ParsableCommand {
             }
             return
         }
-        do {
-            try train()
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            writeStandardError("mt-train: error: \(TrainingRun.describe(error))\n")
-            throw ExitCode(1)
-        }
-    }
-
-    func train() throws {
         var options = TrainOptions()
         options.configPath = config
         options.overrides = overrides + flagOverrides
@@ -99,7 +99,7 @@ struct MTTrainCommand: ParsableCommand {
         installStopHandlers()
         let outcome = try TrainingRun.run(options, stopRequested: { stopSignal != 0 })
         if let bleu = outcome.bestBLEU {
-            writeStandardError("mt-train: best validation BLEU \(String(format: "%.2f", bleu)) (\(save))\n")
+            StandardError.write("mt-train: best validation BLEU \(String(format: "%.2f", bleu)) (\(save))\n")
         }
     }
 }

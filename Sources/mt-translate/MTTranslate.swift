@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MTCore
 import MTDecode
+import MTModelFile
 import MTTensor
 import MTText
 
@@ -49,27 +51,18 @@ struct MTTranslate: ParsableCommand {
     @Option(help: "Sources longer than this many subwords are cut (with a warning).") var maxSourceLength = 250
     @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
-    func run() throws {
-        do {
-            try translate()
-        } catch let e as CLIError {
-            try fail(e.description)
-        } catch let e as ModelFileError {
-            try fail(e.description)
-        } catch let e as TextError {
-            try fail(e.description)
-        } catch let e as FileError {
-            try fail(e.description)
+    /// Errors in the command line, and help, are ArgumentParser's to print; an error of
+    /// the work itself ends the program with one `mt-translate: error:` line.
+    static func main() {
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        exitOnError(program: "mt-translate") {
+            do { try command.run() } catch where exitCode(for: error).isSuccess { exit(withError: error) }
         }
     }
 
-    func fail(_ message: String) throws -> Never {
-        StandardError.write("mt-translate: error: \(message)\n")
-        throw ExitCode(1)
-    }
-
-    func translate() throws {
-        guard let model else { throw CLIError("missing --model", at: "command line") }
+    func run() throws {
+        guard let model else { throw ProgramError("missing --model", at: "command line") }
         var options = TranslationOptions()
         options.search.beamSize = beamSize
         options.search.nBest = nBest ?? 1
@@ -81,8 +74,8 @@ struct MTTranslate: ParsableCommand {
         options.nBestFormat = nBest != nil
         options.maxSourceLength = maxSourceLength
         options.attention = attention != nil
-        if let problem = options.problem { throw CLIError(problem, at: "command line") }
-        if let threads, threads < 1 { throw CLIError("--threads must be at least 1", at: "command line") }
+        if let problem = options.problem { throw ProgramError(problem, at: "command line") }
+        if let threads, threads < 1 { throw ProgramError("--threads must be at least 1", at: "command line") }
         options.workers = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         // Parallelism comes from the workers; a BLAS thread pool per GEMM would only compete.
         BLASThreads.set(1)
@@ -98,7 +91,7 @@ struct MTTranslate: ParsableCommand {
         }
         let attentionFile = try attention.map { path -> LineWriter in
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { throw CLIError("cannot create the attention file", at: path) }
+            guard fd >= 0 else { throw ProgramError("cannot create the attention file", at: path) }
             return LineWriter(fileDescriptor: fd)
         }
         let translator = Translator(model: loaded.model, pipeline: loaded.pipeline, options: options)
@@ -120,11 +113,4 @@ struct MTTranslate: ParsableCommand {
     private func seconds(from start: DispatchTime, to end: DispatchTime) -> Double {
         Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
-}
-
-struct CLIError: Error, CustomStringConvertible {
-    let what: String
-    let location: String
-    init(_ what: String, at location: String) { (self.what, self.location) = (what, location) }
-    var description: String { "\(what) (\(location))" }
 }

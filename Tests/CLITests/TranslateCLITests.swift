@@ -1,6 +1,6 @@
 import Foundation
-import MTDecode
 import MTModel
+import MTModelFile
 import MTTensor
 import MTText
 import Testing

@@ -1,9 +1,10 @@
 import Foundation
+import MTDecode
 import MTModel
+import MTModelFile
 import MTTensor
 import MTText
 import Testing
-@testable import MTDecode
 
 @Suite struct ModelFileTests {
     /// A pipeline from a tiny corpus, through the same preprocessing users run.

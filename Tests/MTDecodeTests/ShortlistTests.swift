@@ -2,6 +2,7 @@ import MTCore
 import Foundation
 import MTDecode
 import MTModel
+import MTModelFile
 import MTTensor
 import MTText
 import Testing

@@ -14,11 +14,10 @@ struct FormattingTests {
         #expect(PythonFormat.fixed(x, digits: 0) == zero)
     }
 
-    @Test func reprAndJSON() {
+    @Test func repr() {
         #expect(PythonFormat.repr(40.15) == "40.15")
         #expect(PythonFormat.repr(100.0) == "100.0")
         #expect(PythonFormat.repr(0) == "0.0")
-        #expect(PythonFormat.jsonString("a\"b\\c\u{1}é") == "\"a\\\"b\\\\c\\u0001é\"")
     }
 
     @Test func alignsLikeSacreBLEU() {

@@ -1,4 +1,5 @@
 import Foundation
+import MTCore
 import MTModel
 import MTTensor
 import Testing

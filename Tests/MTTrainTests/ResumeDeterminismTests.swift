@@ -101,7 +101,7 @@ import Testing
             try t.resume(from: CheckpointPaths(model: dir + "/m.safetensors").resumeState)
             Issue.record("resume accepted a different model")
         } catch let e as TrainingError {
-            #expect(e.what.contains("model.hidden_size is 16, the resume state has 12"), "\(e)")
+            #expect(e.message.contains("model.hidden_size is 16, the resume state has 12"), "\(e)")
         }
     }
 

@@ -130,7 +130,7 @@ enum TrainerFixture {
         } catch let e as TrainingError {
             error = e
         }
-        #expect(error?.what.contains("3 non-finite losses in a row") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("3 non-finite losses in a row") == true, "\(String(describing: error))")
         // 9 attempts, one skipped: 8 updates; the last checkpoint is the one of step 8.
         #expect(trainer.state.step == 8)
         let warnings = messages.filter { $0.contains("warning: non-finite loss") }

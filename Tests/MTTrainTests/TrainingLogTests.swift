@@ -1,5 +1,5 @@
 import Foundation
-import MTTensor
+import MTCore
 import Testing
 @testable import MTTrain
 

@@ -4,42 +4,20 @@ import Glibc
 import Darwin
 #endif
 
-// Module-level names for the C calls, which the `write` methods below would shadow.
-private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
+// A module-level name for the C call, which `AtomicFile.read` would shadow.
 private func systemRead(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int { read(fd, p, n) }
-
-/// A file-system failure, described as `<what> (<path>)` so command-line tools can
-/// print it as is.
-public struct FileError: Error, CustomStringConvertible, Equatable {
-    public let message: String
-    public let path: String
-
-    public init(_ message: String, path: String) {
-        self.message = message
-        self.path = path
-    }
-
-    /// `message: strerror(errno)` for the current `errno`.
-    static func system(_ what: String, path: String, errno code: Int32 = errno) -> FileError {
-        FileError("\(what): \(String(cString: strerror(code)))", path: path)
-    }
-
-    public var description: String { "\(message) (\(path))" }
-}
 
 /// Writes that either fully happen or not at all.
 ///
-/// The bytes go to a temporary file in the destination's directory (same file
-/// system, so `rename` is atomic), which is flushed to disk, renamed over the
-/// destination, and the directory entry is flushed too. A crash or an error at any
-/// point leaves the previous file (or none) under the final name, never a torn one;
-/// on an error the temporary file is removed.
+/// The bytes go to a temporary file in the destination's directory (`StagedFile`),
+/// which is flushed to disk, renamed over the destination, and the directory entry is
+/// flushed too. A crash or an error at any point leaves the previous file (or none)
+/// under the final name, never a torn one; on an error the temporary file is removed.
 public enum AtomicFile {
     /// A sink for the bytes of an atomic write.
     public final class Output {
         let fd: Int32
         let path: String
-        public private(set) var bytesWritten = 0
 
         init(fd: Int32, path: String) {
             self.fd = fd
@@ -47,18 +25,7 @@ public enum AtomicFile {
         }
 
         public func write(_ bytes: UnsafeRawBufferPointer) throws {
-            guard var p = bytes.baseAddress else { return }
-            var left = bytes.count
-            while left > 0 {
-                let n = systemWrite(fd, p, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FileError.system("cannot write", path: path)
-                }
-                p += n
-                left -= n
-                bytesWritten += n
-            }
+            guard writeAll(fd, bytes) else { throw FileError.system("cannot write", path: path) }
         }
 
         public func write(_ bytes: [UInt8]) throws {
@@ -79,25 +46,19 @@ public enum AtomicFile {
     /// its final name only when `body` returns and everything has reached the disk.
     /// If `body` throws, the error propagates and `path` is untouched.
     public static func write(to path: String, _ body: (Output) throws -> Void) throws {
-        let (directory, base) = split(path)
-        guard !base.isEmpty else { throw FileError("not a file name", path: path) }
-        let temporary = directory + "/." + base + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw FileError.system("cannot create a file", path: temporary) }
-        var closed = false
+        let staged = try StagedFile(for: path, body)
         do {
-            try body(Output(fd: fd, path: temporary))
-            guard fsync(fd) == 0 else { throw FileError.system("cannot flush to disk", path: temporary) }
-            closed = true
-            guard close(fd) == 0 else { throw FileError.system("cannot close", path: temporary) }
-            guard rename(temporary, path) == 0 else { throw FileError.system("cannot rename into place", path: path) }
+            try staged.moveIntoPlace()
         } catch {
-            if !closed { close(fd) }
-            unlink(temporary)
+            staged.discard()
             throw error
         }
-        // The rename is only durable once the directory itself is flushed; failing
-        // to do so (some file systems refuse fsync on directories) is not an error.
+        syncDirectory(staged.directory)
+    }
+
+    /// Flushes a directory's entries to disk: a rename is only durable once its directory
+    /// is flushed. Failing to (some file systems refuse fsync on directories) is not an error.
+    public static func syncDirectory(_ directory: String) {
         let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
             _ = fsync(dfd)

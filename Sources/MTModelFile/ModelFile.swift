@@ -1,4 +1,5 @@
 import Foundation
+import MTCore
 import MTModel
 import MTTensor
 import MTText
@@ -30,35 +31,35 @@ public enum ModelFile {
     }
 
     public static func load(_ path: String) throws -> LoadedModel {
-        let file = try SafeTensorsFile.open(path, as: "model file") { ModelFileError($0, path: path) }
+        let file = try SafeTensorsFile.open(path, as: "model file")
         let metadata = file.metadata
         guard let tag = metadata[formatKey] else {
-            throw ModelFileError("not a model file: no '\(formatKey)' in its metadata", path: path)
+            throw FileError("not a model file: no '\(formatKey)' in its metadata", path: path)
         }
         guard tag == format else {
-            throw ModelFileError("unsupported model format '\(tag)' (this version reads '\(format)')", path: path)
+            throw FileError("unsupported model format '\(tag)' (this version reads '\(format)')", path: path)
         }
         guard let json = metadata[configKey] else {
-            throw ModelFileError("model file without '\(configKey)'", path: path)
+            throw FileError("model file without '\(configKey)'", path: path)
         }
         let config: Seq2SeqConfig
         do {
             config = try Seq2SeqConfig.fromJSON(json)
         } catch {
-            throw ModelFileError("invalid model configuration in the file: \(error)", path: path)
+            throw FileError("invalid model configuration in the file: \(error)", path: path)
         }
         if let problem = config.problem {
-            throw ModelFileError("invalid model configuration in the file: \(problem)", path: path)
+            throw FileError("invalid model configuration in the file: \(problem)", path: path)
         }
         let pipeline: TextPipeline
         do {
             pipeline = try TextPipeline(metadata: metadata, location: path)
         } catch {
-            throw ModelFileError("invalid text pipeline in the file: \(error)", path: path)
+            throw FileError("invalid text pipeline in the file: \(error)", path: path)
         }
         let (src, tgt) = (pipeline.sourceVocabulary.count, pipeline.targetVocabulary.count)
         guard src == config.sourceVocabularySize, tgt == config.targetVocabularySize else {
-            throw ModelFileError(
+            throw FileError(
                 "vocabularies of \(src)/\(tgt) tokens do not match the model's "
                     + "\(config.sourceVocabularySize)/\(config.targetVocabularySize)", path: path)
         }
@@ -66,21 +67,8 @@ public enum ModelFile {
         do {
             try model.store.load(from: file)
         } catch let e as CheckpointMismatch {
-            throw ModelFileError("mismatched checkpoint: \(e.message)", path: path)
+            throw FileError("mismatched checkpoint: \(e.message)", path: path)
         }
         return LoadedModel(model: model, pipeline: pipeline, metadata: metadata)
     }
-}
-
-/// A model file that cannot be used; prints as `<what> (<path>)`.
-public struct ModelFileError: Error, CustomStringConvertible {
-    public let message: String
-    public let path: String
-
-    public init(_ message: String, path: String) {
-        self.message = message
-        self.path = path
-    }
-
-    public var description: String { "\(message) (\(path))" }
 }

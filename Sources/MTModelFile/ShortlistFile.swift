@@ -1,3 +1,4 @@
+import MTCore
 import MTTensor
 import MTText
 
@@ -27,7 +28,7 @@ extension Shortlist {
 
     /// Reads a shortlist file and checks it against the model's vocabularies.
     public static func load(_ path: String, sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary) throws -> Shortlist {
-        let file = try SafeTensorsFile.open(path, as: "shortlist file") { FileError($0, path: path) }
+        let file = try SafeTensorsFile.open(path, as: "shortlist file")
         guard file.metadata["format"] == fileFormat else {
             throw FileError("not a shortlist file (no format '\(fileFormat)' in its metadata)", path: path)
         }

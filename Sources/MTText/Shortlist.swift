@@ -1,5 +1,4 @@
 import MTCore
-import MTText
 
 /// A lexical shortlist (Marian's `--shortlist`): which target subwords a batch may
 /// produce. Each search batch scores only the union of the most frequent target subwords
