@@ -152,7 +152,7 @@ def make_weights(c, rng):
 
 
 def make_batch(c, spec, rng):
-    """Random sentences of the given lengths, padded as Seq2SeqBatch(sources:targets:) does."""
+    """Random sentences of the given lengths, padded as Batch(sources:targets:) does."""
     def sentence(n, vocab):
         return [int(x) if x > EOS else UNK for x in rng.integers(EOS, vocab, size=n)]
 

@@ -7,6 +7,8 @@ import MTTensor
 public final class ParameterStore<T: Real> {
     public private(set) var parameters: [Parameter<T>] = []
     private var index: [String: Int] = [:]
+    /// Every parameter's gradient, laid out as parameters are made.
+    let gradientBuffer = GradientBuffer<T>()
 
     /// False: `make` leaves values at zero, for parameters about to be overwritten (loaded
     /// from a file, copied from another model), which would make random values wasted work.
@@ -20,7 +22,8 @@ public final class ParameterStore<T: Real> {
     }
 
     /// A replica's store: `make` returns parameters that share the primary's value tensors
-    /// (no copies, so an update of the primary is seen at once) with their own gradients.
+    /// (no copies, so an update of the primary is seen at once) with their own gradients
+    /// (a flat buffer of the replica's own, laid out as the primary's).
     /// The replica must make the same parameters in the same order, with the same shapes.
     public init(sharingValuesWith primary: ParameterStore<T>) {
         self.primary = primary
@@ -41,9 +44,9 @@ public final class ParameterStore<T: Real> {
                 "replica parameter \(name) does not match the primary's parameter \(i)")
             let source = primary.parameters[i]
             precondition(source.shape == shape, "replica parameter \(name): shape \(shape) vs \(source.shape)")
-            p = Parameter<T>(name: name, sharing: source.value)
+            p = Parameter<T>(name: name, value: source.value, gradients: gradientBuffer)
         } else {
-            p = Parameter<T>(name: name, shape: shape)
+            p = Parameter<T>(name: name, value: Tensor(shape), gradients: gradientBuffer)
             if initializesValues { initializer.fill(p.value, rng: rng) }
         }
         index[name] = parameters.count
@@ -58,11 +61,25 @@ public final class ParameterStore<T: Real> {
     /// Number of scalars over all parameters.
     public var scalarCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
-    public func zeroGradients() {
-        for p in parameters { p.grad.zero() }
+    /// All gradients as one flat buffer, allocated (zeroed) on first use: parameter i's
+    /// `count` elements start at `gradientOffsets[i]`, each parameter's `grad` is a view of
+    /// them, and the padding between parameters stays zero (so the buffer may be summed or
+    /// scaled as a whole, e.g. added up across processes). A replica's layout is the primary's.
+    public var gradients: UnsafeMutableBufferPointer<T> {
+        let t = gradientBuffer.tensor
+        return UnsafeMutableBufferPointer(start: t.data, count: t.count)
     }
 
-    /// The L2 norm of all gradients taken as one vector.
+    /// Where each parameter's gradient starts in `gradients`, in store order.
+    public var gradientOffsets: [Int] { gradientBuffer.offsets }
+
+    public func zeroGradients() {
+        let g = gradients
+        T.fill(g.baseAddress!, 0, g.count)
+    }
+
+    /// The L2 norm of all gradients taken as one vector (summed parameter by parameter,
+    /// in store order).
     public func gradientNorm() -> Double {
         var s = 0.0
         for p in parameters { s += T.sumOfSquares(p.grad.data, p.count) }
@@ -75,8 +92,8 @@ public final class ParameterStore<T: Real> {
     public func clipGradients(maxNorm: Double) -> Double {
         let norm = gradientNorm()
         if maxNorm > 0, norm > maxNorm, norm.isFinite {
-            let factor = T(maxNorm / norm)
-            for p in parameters { T.scale(factor, p.grad.data, p.count) }
+            let g = gradients
+            T.scale(T(maxNorm / norm), g.baseAddress!, g.count)
         }
         return norm
     }

@@ -4,11 +4,18 @@
 /// Layers keep their tensors across batches and call `resize` when a batch's
 /// shape changes: storage is reallocated only when it must grow, which keeps
 /// allocation out of the training loop.
+///
+/// A view (`init(viewing:offset:shape:)`) is a tensor over part of another's storage,
+/// e.g. one parameter's gradient inside a model's single gradient buffer.
 public final class Tensor<T: Real> {
     public private(set) var shape: [Int]
     public private(set) var count: Int
     public private(set) var capacity: Int
     public private(set) var data: UnsafeMutablePointer<T>
+    /// A view's base, kept alive by the view; nil for a tensor that owns its storage.
+    private let base: Tensor<T>?
+    /// Whether views point into this storage, which therefore must never move.
+    private var isViewed = false
 
     /// A zero-filled tensor.
     public init(_ shape: [Int]) {
@@ -17,7 +24,23 @@ public final class Tensor<T: Real> {
         self.count = shape.reduce(1, *)
         self.capacity = Swift.max(count, 1)
         self.data = Tensor.allocate(capacity)
+        self.base = nil
         T.fill(data, 0, capacity)
+    }
+
+    /// A view of `base`'s elements offset..<offset + count(shape), sharing its storage (no
+    /// copy). The view cannot grow, and the base can no longer grow either, since either
+    /// would move the storage out from under the other.
+    public init(viewing base: Tensor<T>, offset: Int, shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        let n = shape.reduce(1, *)
+        precondition(offset >= 0 && offset + n <= base.count, "view \(offset)..<\(offset + n) outside \(base.count) elements")
+        self.shape = shape
+        self.count = n
+        self.capacity = n
+        self.data = base.data + offset
+        self.base = base
+        base.isViewed = true
     }
 
     public convenience init(_ shape: [Int], values: [T]) {
@@ -26,7 +49,7 @@ public final class Tensor<T: Real> {
         values.withUnsafeBufferPointer { T.copy($0.baseAddress!, data, count) }
     }
 
-    deinit { data.deallocate() }
+    deinit { if base == nil { data.deallocate() } }
 
     private static func allocate(_ n: Int) -> UnsafeMutablePointer<T> {
         // 64-byte alignment suits AVX-512 loads in BLAS and in vectorised loops.
@@ -39,6 +62,7 @@ public final class Tensor<T: Real> {
     public func resize(_ newShape: [Int]) {
         let n = newShape.reduce(1, *)
         if n > capacity {
+            precondition(base == nil && !isViewed, "a view, or a tensor with views, cannot grow")
             data.deallocate()
             capacity = n
             data = Tensor.allocate(n)

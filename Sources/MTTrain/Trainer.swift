@@ -34,7 +34,7 @@ public struct TrainingOutcome: Equatable, Sendable {
 /// every checkpoint; validation draws nothing. Checkpoints are taken at step
 /// boundaries, with the parameters, moments and state in one atomic file, so a run
 /// resumed from any checkpoint ends with the same parameters as one never stopped
-/// (with the same thread and worker counts). With several workers (`DataParallel`), each
+/// (with the same thread and worker counts). With several workers (`ThreadReducer`), each
 /// batch's dropout streams are drawn from that one generator.
 public final class Trainer {
     public let config: TrainingConfig
@@ -57,13 +57,17 @@ public final class Trainer {
     public var corruptLoss: ((_ attempt: Int) -> Bool)?
 
     private var dropoutRandom: SeededRandom
-    /// With `training.workers` > 1: the replicas and threads that share each batch.
-    private let parallel: DataParallel<Float>?
+    /// Forward, backward, clipping and the update's slices, for `training.workers` workers.
+    private let reducer: any GradientReducer<Float>
     private var lastValidatedStep = -1
     private var lastCheckpointStep = -1
     private var lastValidation: ValidationResult?
     private var attempts = 0
     private var totals = (target: 0, source: 0, sentences: 0, seconds: 0.0)
+    /// The statistics since the last log line (or validation).
+    private var interval = IntervalStatistics(start: 0)
+    /// When this `run` started, and the seconds earlier runs had trained.
+    private var clock = (start: 0.0, before: 0.0)
 
     /// A fresh run: the model initialised from the seed.
     public init(
@@ -89,7 +93,7 @@ public final class Trainer {
         case .sgd:
             optimizer = SGD(model.store, weightDecay: t.weightDecay)
         }
-        parallel = t.workers > 1 ? DataParallel(model: model, workers: t.workers) : nil
+        reducer = makeGradientReducer(model: model, workers: t.workers)
         schedule = t.makeSchedule()
         state = TrainingState(earlyStopping: EarlyStopping(patience: t.earlyStoppingPatience), randomState: random.state)
         planner = BatchPlanner(corpus: train, options: t.batching, seed: t.seed)
@@ -127,113 +131,135 @@ public final class Trainer {
     // MARK: the loop
 
     public func run() throws -> TrainingOutcome {
-        let t = config.training
-        let clockStart = monotonicSeconds()
-        let elapsedBefore = state.elapsedSeconds
-        func elapsed() -> Double { elapsedBefore + monotonicSeconds() - clockStart }
-
-        var interval = IntervalStatistics(start: monotonicSeconds())
-        var reason: StopReason?
+        clock = (monotonicSeconds(), state.elapsedSeconds)
+        interval = IntervalStatistics(start: monotonicSeconds())
         reporter?.message(
             "training: \(model.store.scalarCount) parameters, \(planner.included.count) pairs"
                 + (planner.excludedCount > 0 ? " (\(planner.excludedCount) over the length limits left out)" : "")
                 + ", \(planner.batchCount(epoch: state.position.epoch)) batches per epoch"
                 + (state.step > 0 ? ", resuming at step \(state.step), epoch \(state.position.epoch)" : ""))
-
-        loop: while true {
-            // A resumed run that had already stopped early stays stopped.
-            if state.earlyStopping.shouldStop { reason = .earlyStopping; break }
-            if t.epochs > 0, state.position.epoch > t.epochs {
-                reason = .epochs
-                break
-            }
-            let epoch = state.position.epoch
-            let batches = planner.batches(epoch: epoch)
-            while state.position.epoch == epoch, state.position.batch < batches.count {
-                if t.maxSteps > 0, state.step >= t.maxSteps { reason = .maxSteps; break loop }
-                if t.timeBudget > 0, elapsed() >= t.timeBudget { reason = .timeBudget; break loop }
-                if stopRequested() { reason = .interrupted; break loop }
-
-                let stepStart = monotonicSeconds()
-                let batch = Batch(corpus: train, indices: batches[state.position.batch])
-                let sums: CrossEntropySums
-                if let parallel {
-                    sums = parallel.forwardBackward(batch, training: true, rng: dropoutRandom)
-                } else {
-                    model.store.zeroGradients()
-                    sums = model.forwardBackward(batch, training: true, rng: dropoutRandom)
-                }
-                attempts += 1
-                var loss = sums.loss
-                if let corruptLoss, corruptLoss(attempts) { loss = .nan }
-                let norm = parallel?.clipGradients(maxNorm: t.maxGradNorm) ?? model.store.clipGradients(maxNorm: t.maxGradNorm)
-                advancePosition(batchCount: batches.count)
-
-                guard loss.isFinite, norm.isFinite else {
-                    state.nonFiniteSteps += 1
-                    let what = loss.isFinite ? "gradient norm \(norm)" : "loss \(loss)"
-                    reporter?.message(
-                        "mt-train: warning: non-finite \(what) at step \(state.step + 1); update skipped"
-                            + " (\(state.nonFiniteSteps) in a row, giving up at \(t.maxNanSteps))")
-                    if state.nonFiniteSteps >= t.maxNanSteps {
-                        reporter?.finish()
-                        throw TrainingError(
-                            "training diverged: \(state.nonFiniteSteps) non-finite losses in a row; the last checkpoint is unchanged (lower training.learning_rate or set training.max_grad_norm)",
-                            at: "step \(state.step + 1)")
-                    }
-                    continue
-                }
-                state.nonFiniteSteps = 0
-                state.step += 1
-                let lr = schedule.learningRate(step: state.step)
-                if let parallel {
-                    optimizer.step(learningRate: lr, slices: parallel.parameterSlices)
-                } else {
-                    optimizer.step(learningRate: lr)
-                }
-                interval.add(sums, sourceTokens: batch.sourceTokenCount)
-                totals.target += sums.tokens
-                totals.source += batch.sourceTokenCount
-                totals.sentences += batch.batchSize
-                totals.seconds += monotonicSeconds() - stepStart
-
-                let status = interval.status(
-                    epoch: state.position.epoch - (state.position.batch == 0 ? 1 : 0), step: state.step,
-                    learningRate: lr,
-                    eta: estimatedTimeRemaining(
-                        elapsed: elapsed(), step: state.step, maxSteps: t.maxSteps,
-                        epoch: state.position.epoch, batchInEpoch: state.position.batch,
-                        batchesPerEpoch: batches.count, epochs: t.epochs, timeBudget: t.timeBudget))
-                reporter?.update(status)
-                if state.step % t.logInterval == 0 {
-                    try log?.write(
-                        TrainingLogRecord(
-                            kind: .train, epoch: status.epoch, step: state.step, loss: status.loss,
-                            perplexity: status.perplexity, tokensPerSecond: status.tokensPerSecond,
-                            learningRate: lr, elapsed: elapsed()))
-                    interval = IntervalStatistics(start: monotonicSeconds())
-                }
-                if t.validationInterval > 0, state.step % t.validationInterval == 0 {
-                    if try validateAndCheckpoint(elapsed: elapsed()) { reason = .earlyStopping; break loop }
-                    interval = IntervalStatistics(start: monotonicSeconds())
-                }
-            }
-            if state.position.epoch == epoch { state.position = BatchPosition(epoch: epoch + 1, batch: 0) }
-            // End of an epoch (the position already points at the next one).
-            if state.step != lastCheckpointStep {
-                if try validateAndCheckpoint(elapsed: elapsed()) { reason = .earlyStopping; break loop }
-                interval = IntervalStatistics(start: monotonicSeconds())
-            }
+        while true {
+            if let reason = try epochStopReason() ?? trainEpoch() { return try finish(reason) }
         }
-        // Stopping: make sure the final state is validated and saved.
+    }
+
+    /// Seconds trained, earlier runs included.
+    private func elapsed() -> Double { clock.before + monotonicSeconds() - clock.start }
+
+    /// Why training stops before an epoch starts, if it does.
+    private func epochStopReason() -> StopReason? {
+        // A resumed run that had already stopped early stays stopped.
+        if state.earlyStopping.shouldStop { return .earlyStopping }
+        if config.training.epochs > 0, state.position.epoch > config.training.epochs { return .epochs }
+        return nil
+    }
+
+    /// Why training stops before the next step, if it does.
+    private func stepStopReason() -> StopReason? {
+        let t = config.training
+        if t.maxSteps > 0, state.step >= t.maxSteps { return .maxSteps }
+        if t.timeBudget > 0, elapsed() >= t.timeBudget { return .timeBudget }
+        if stopRequested() { return .interrupted }
+        return nil
+    }
+
+    /// The rest of the current epoch, then its validation and checkpoint; returns why
+    /// training stops, or nil to go on with the next epoch.
+    private func trainEpoch() throws -> StopReason? {
+        let epoch = state.position.epoch
+        let batches = planner.batches(epoch: epoch)
+        while state.position.epoch == epoch, state.position.batch < batches.count {
+            if let reason = stepStopReason() { return reason }
+            if try update(batches) { return .earlyStopping }
+        }
+        if state.position.epoch == epoch { state.position = BatchPosition(epoch: epoch + 1, batch: 0) }
+        // End of an epoch (the position already points at the next one).
+        if state.step != lastCheckpointStep {
+            if try validateAndCheckpoint(elapsed: elapsed()) { return .earlyStopping }
+            interval = IntervalStatistics(start: monotonicSeconds())
+        }
+        return nil
+    }
+
+    /// One update attempt on the batch at the current position (skipped when the loss or
+    /// norm is not finite), with its progress, log line and periodic validation. Returns
+    /// whether early stopping says to stop.
+    private func update(_ batches: [[Int]]) throws -> Bool {
+        let t = config.training
+        let stepStart = monotonicSeconds()
+        let batch = Batch(corpus: train, indices: batches[state.position.batch])
+        let sums = reducer.forwardBackward(batch, training: true, rng: dropoutRandom)
+        attempts += 1
+        var loss = sums.loss
+        if let corruptLoss, corruptLoss(attempts) { loss = .nan }
+        let norm = reducer.clipGradients(maxNorm: t.maxGradNorm)
+        advancePosition(batchCount: batches.count)
+        guard loss.isFinite, norm.isFinite else {
+            try skipNonFinite(loss: loss, norm: norm)
+            return false
+        }
+        state.nonFiniteSteps = 0
+        state.step += 1
+        let lr = schedule.learningRate(step: state.step)
+        optimizer.step(learningRate: lr, slices: reducer.parameterSlices)
+        interval.add(sums, sourceTokens: batch.sourceTokenCount)
+        totals.target += sums.tokens
+        totals.source += batch.sourceTokenCount
+        totals.sentences += batch.batchSize
+        totals.seconds += monotonicSeconds() - stepStart
+        try reportProgress(learningRate: lr, batchesPerEpoch: batches.count)
+        if t.validationInterval > 0, state.step % t.validationInterval == 0 {
+            if try validateAndCheckpoint(elapsed: elapsed()) { return true }
+            interval = IntervalStatistics(start: monotonicSeconds())
+        }
+        return false
+    }
+
+    /// Counts a skipped update and warns; throws once too many came in a row.
+    private func skipNonFinite(loss: Double, norm: Double) throws {
+        let limit = config.training.maxNanSteps
+        state.nonFiniteSteps += 1
+        let what = loss.isFinite ? "gradient norm \(norm)" : "loss \(loss)"
+        reporter?.message(
+            "mt-train: warning: non-finite \(what) at step \(state.step + 1); update skipped"
+                + " (\(state.nonFiniteSteps) in a row, giving up at \(limit))")
+        if state.nonFiniteSteps >= limit {
+            reporter?.finish()
+            throw TrainingError(
+                "training diverged: \(state.nonFiniteSteps) non-finite losses in a row; the last checkpoint is unchanged (lower training.learning_rate or set training.max_grad_norm)",
+                at: "step \(state.step + 1)")
+        }
+    }
+
+    /// The progress line after an update, and every `log_interval` steps a log line.
+    private func reportProgress(learningRate lr: Double, batchesPerEpoch: Int) throws {
+        let t = config.training
+        let status = interval.status(
+            epoch: state.position.epoch - (state.position.batch == 0 ? 1 : 0), step: state.step,
+            learningRate: lr,
+            eta: estimatedTimeRemaining(
+                elapsed: elapsed(), step: state.step, maxSteps: t.maxSteps,
+                epoch: state.position.epoch, batchInEpoch: state.position.batch,
+                batchesPerEpoch: batchesPerEpoch, epochs: t.epochs, timeBudget: t.timeBudget))
+        reporter?.update(status)
+        guard state.step % t.logInterval == 0 else { return }
+        try log?.write(
+            TrainingLogRecord(
+                kind: .train, epoch: status.epoch, step: state.step, loss: status.loss,
+                perplexity: status.perplexity, tokensPerSecond: status.tokensPerSecond,
+                learningRate: lr, elapsed: elapsed()))
+        interval = IntervalStatistics(start: monotonicSeconds())
+    }
+
+    /// Validates and saves the final state if not done yet, reports, and returns the outcome.
+    private func finish(_ reason: StopReason) throws -> TrainingOutcome {
         if state.step != lastCheckpointStep {
             // An interruption is a pause: no validation, so the resumed run goes on exactly
             // as if it had never stopped (a validation would feed the schedule).
             _ = try validateAndCheckpoint(elapsed: elapsed(), validate: reason != .interrupted)
         }
         reporter?.finish()
-        let finalReason = reason ?? .epochs
-        reporter?.message("training stopped at step \(state.step): \(finalReason.rawValue)")
+        reporter?.message("training stopped at step \(state.step): \(reason.rawValue)")
         if totals.seconds > 0 {
             let s = totals.seconds
             reporter?.message(
@@ -244,7 +270,7 @@ public final class Trainer {
         }
         let best = state.earlyStopping.best.map { -$0.rounded(toPlaces: 4) }
         return TrainingOutcome(
-            reason: finalReason, steps: state.step, bestBLEU: validator != nil ? best : nil,
+            reason: reason, steps: state.step, bestBLEU: validator != nil ? best : nil,
             lastValidation: lastValidation, targetTokens: totals.target, sourceTokens: totals.source,
             stepSeconds: totals.seconds)
     }

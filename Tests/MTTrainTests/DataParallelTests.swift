@@ -55,7 +55,7 @@ import Testing
         let whole = model.forwardBackward(batch, training: true, rng: SeededRandom(seed: 1))
         let expected = Self.gradients(model)
 
-        let parallel = DataParallel(model: model, workers: workers)
+        let parallel = ThreadReducer(model: model, workers: workers)
         // Gradients left over from before must not leak in: the step zeroes them.
         for p in model.store.parameters { T.fill(p.grad.data, T(1), p.count) }
         let sums = parallel.forwardBackward(batch, training: true, rng: SeededRandom(seed: 1))
@@ -82,7 +82,7 @@ import Testing
         let batch = Self.batch(SeededRandom(seed: 8))
         let a = Seq2Seq<Float>(Self.config(), rng: SeededRandom(seed: 4))
         let b = Seq2Seq<Float>(Self.config(), rng: SeededRandom(seed: 4))
-        let parallel = DataParallel(model: b, workers: 2)
+        let parallel = ThreadReducer(model: b, workers: 2)
         let adamA = Adam(a.store), adamB = Adam(b.store)
         for _ in 0..<3 {
             a.store.zeroGradients()
@@ -108,6 +108,10 @@ import Testing
             #expect(p.value === q.value, "\(p.name)")
             #expect(p.grad !== q.grad, "\(p.name)")
         }
+        // Each store has its own flat buffer, laid out alike.
+        #expect(replica.store.gradientOffsets == model.store.gradientOffsets)
+        #expect(replica.store.gradients.count == model.store.gradients.count)
+        #expect(replica.store.gradients.baseAddress != model.store.gradients.baseAddress)
     }
 
     @Test func columnsAreBalancedByTargetTokensAndCutToTheirLengths() {

@@ -8,24 +8,27 @@ import MTTensor
 /// replica k (the primary's parameter values, its own gradients and workspaces) on part k
 /// on a pool thread. Every part divides its loss by the whole batch's target tokens, so
 /// the sum of the workers' gradients is the whole batch's gradient; it is summed into the
-/// primary's gradients in the fixed order 0, 1, …, W−1 (each worker adds up one slice of
-/// the elements), so results do not depend on thread timing.
+/// primary's gradients in the fixed order 0, 1, …, W−1 (each worker adds up one span of
+/// the flat gradient buffers), so results do not depend on thread timing.
 ///
 /// Dropout: per batch, W seeds are drawn from the caller's generator, one stream per
 /// worker, so the same seed, data and W give the same model, and the caller's generator
 /// state alone is enough to resume.
-public final class DataParallel<T: Real> {
-    public let primary: Seq2Seq<T>
+public final class ThreadReducer<T: Real>: GradientReducer {
+    public let model: Seq2Seq<T>
     /// Workers 1..<W.
     public let replicas: [Seq2Seq<T>]
     public var workers: Int { replicas.count + 1 }
     private let pool: WorkerPool
-    /// Per worker: its slices (parameter index, first element, count) of the gradient sum.
+    /// Per worker: its slices (parameter index, first element, count) of the parameters.
     private let slices: [[(parameter: Int, offset: Int, count: Int)]]
+    /// Per worker: the range of the flat gradient buffers its slices cover (with the zero
+    /// padding between parameters), for the element-wise sum and scaling.
+    private let spans: [Range<Int>]
 
     public init(model: Seq2Seq<T>, workers: Int) {
         precondition(workers >= 1, "workers must be at least 1")
-        primary = model
+        self.model = model
         replicas = (1..<workers).map { _ in Seq2Seq<T>(sharingParametersWith: model) }
         pool = WorkerPool(count: workers)
         // Element ranges of the parameters taken as one vector, cut at multiples of 16.
@@ -44,6 +47,11 @@ public final class DataParallel<T: Real> {
             slices.append(mine)
         }
         self.slices = slices
+        let offsets = model.store.gradientOffsets
+        spans = slices.map { mine in
+            guard let first = mine.first, let last = mine.last else { return 0..<0 }
+            return (offsets[first.parameter] + first.offset)..<(offsets[last.parameter] + last.offset + last.count)
+        }
     }
 
     /// Runs `body` over the element slices of the primary's parameters, each worker its own
@@ -61,7 +69,8 @@ public final class DataParallel<T: Real> {
     /// slice, added up in slice order (so the norm does not depend on thread timing).
     @discardableResult
     public func clipGradients(maxNorm: Double) -> Double {
-        let parameters = primary.store.parameters, slices = self.slices
+        let g = model.store.gradients.baseAddress!, offsets = model.store.gradientOffsets
+        let slices = self.slices, spans = self.spans
         let all = slices.flatMap { $0 }
         var partial = [Double](repeating: 0, count: all.count)
         let firstIndex = slices.reduce(into: [0]) { $0.append($0.last! + $1.count) }
@@ -69,27 +78,29 @@ public final class DataParallel<T: Real> {
             let out = buffer
             pool.run { k in
                 for (j, s) in slices[k].enumerated() {
-                    out[firstIndex[k] + j] = T.sumOfSquares(parameters[s.parameter].grad.data + s.offset, s.count)
+                    out[firstIndex[k] + j] = T.sumOfSquares(g + offsets[s.parameter] + s.offset, s.count)
                 }
             }
         }
         let norm = partial.reduce(0, +).squareRoot()
         if maxNorm > 0, norm > maxNorm, norm.isFinite {
             let factor = T(maxNorm / norm)
-            parameterSlices { i, offset, n in T.scale(factor, parameters[i].grad.data + offset, n) }
+            pool.run { k in T.scale(factor, g + spans[k].lowerBound, spans[k].count) }
         }
         return norm
     }
 
     /// Zeroes every worker's gradients, runs forward and backward on the parts, and leaves
-    /// the whole batch's gradient (of loss / target tokens) in the primary's parameters.
-    /// Returns the sums over the whole batch.
-    public func forwardBackward(_ batch: Batch, training: Bool, rng: SeededRandom) -> CrossEntropySums {
+    /// the whole batch's gradient (of loss / `normalizer`) in the primary's store. Returns
+    /// the sums over the whole batch.
+    @discardableResult
+    public func forwardBackward(
+        _ batch: Batch, normalizer: Int, training: Bool, rng: SeededRandom
+    ) -> CrossEntropySums {
         let w = workers
         let seeds = (0..<w).map { _ in rng.next() }
         let parts = batch.balancedColumnRanges(parts: w).map { batch.columns($0) }
-        let total = batch.targetTokenCount
-        let models = [primary] + replicas
+        let models = [model] + replicas
         var sums = [CrossEntropySums](repeating: CrossEntropySums(), count: w)
         sums.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
@@ -98,14 +109,14 @@ public final class DataParallel<T: Real> {
                 model.store.zeroGradients()
                 guard k < parts.count else { return }
                 out[k] = model.forwardBackward(
-                    parts[k], training: training, rng: SeededRandom(seed: seeds[k]), normalizer: total)
+                    parts[k], training: training, rng: SeededRandom(seed: seeds[k]), normalizer: normalizer)
             }
         }
         if w > 1 {
-            let grads = models.map { $0.store.parameters.map(\.grad) }
-            parameterSlices { i, offset, n in
-                let g = grads[0][i].data + offset
-                for r in 1..<w { T.add(g, grads[r][i].data + offset, g, n) }
+            let flat = models.map { $0.store.gradients.baseAddress! }, spans = self.spans
+            pool.run { k in
+                let g = flat[0] + spans[k].lowerBound, n = spans[k].count
+                for r in 1..<w { T.add(g, flat[r] + spans[k].lowerBound, g, n) }
             }
         }
         var result = CrossEntropySums()

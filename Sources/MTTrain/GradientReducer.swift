@@ -1,0 +1,51 @@
+import MTModel
+import MTTensor
+
+/// Where a training step's gradient comes from, and how the work on it is shared out:
+/// `forwardBackward` leaves the whole batch's gradient (of loss / `normalizer`) in
+/// `model`'s store; clipping and the optimiser's update then run over element slices.
+///
+/// Conformers: `SingleWorkerReducer` (the model alone, on the calling thread) and
+/// `ThreadReducer` (replicas on threads, their gradients summed in a fixed order).
+///
+/// Training across processes fits as a third conformer that wraps a `ThreadReducer` in
+/// every rank, all ranks reading the same batches with the same generator:
+/// `forwardBackward` draws one seed per rank from `rng`, runs the inner reducer on its
+/// rank's columns (`batch.balancedColumnRanges(parts: ranks)`) with the whole batch's
+/// `normalizer` and its rank's seed, then sums the store's flat `gradients` across ranks
+/// in place (an all-reduce, in chunks), and the loss sums likewise. Every rank then holds
+/// the same gradient, so clipping and slices are the inner reducer's, and the ranks'
+/// parameters stay equal without ever being sent.
+public protocol GradientReducer<Scalar>: AnyObject {
+    associatedtype Scalar: Real
+    /// The model whose store receives the gradient and whose parameters are updated.
+    var model: Seq2Seq<Scalar> { get }
+
+    /// Zeroes the gradients, runs forward and backward on `batch`, and leaves in `model`'s
+    /// store the gradient of the batch's loss / `normalizer`. Returns the sums over the batch.
+    @discardableResult
+    func forwardBackward(_ batch: Batch, normalizer: Int, training: Bool, rng: SeededRandom) -> CrossEntropySums
+
+    /// `ParameterStore.clipGradients` on `model`'s store: scales the gradient to a norm of at
+    /// most `maxNorm` (0: no limit) and returns the norm before.
+    @discardableResult
+    func clipGradients(maxNorm: Double) -> Double
+
+    /// Runs `body` over element slices that cover every element of every parameter exactly
+    /// once (a `ParameterSlices`, for `Optimizer.step(learningRate:slices:)`).
+    func parameterSlices(_ body: (_ parameter: Int, _ offset: Int, _ count: Int) -> Void)
+}
+
+extension GradientReducer {
+    /// The gradient of the batch's mean loss per target token.
+    @discardableResult
+    public func forwardBackward(_ batch: Batch, training: Bool, rng: SeededRandom) -> CrossEntropySums {
+        forwardBackward(batch, normalizer: batch.targetTokenCount, training: training, rng: rng)
+    }
+}
+
+/// The reducer for `workers` data-parallel workers (`training.workers`): the model alone
+/// for one, replicas on threads for more.
+public func makeGradientReducer<T: Real>(model: Seq2Seq<T>, workers: Int) -> any GradientReducer<T> {
+    workers > 1 ? ThreadReducer(model: model, workers: workers) : SingleWorkerReducer(model: model)
+}

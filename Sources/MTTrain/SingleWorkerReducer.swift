@@ -1,0 +1,32 @@
+import MTModel
+import MTTensor
+
+/// One worker: the model alone on the calling thread, its dropout drawn straight from the
+/// caller's generator; the norm is summed parameter by parameter in store order, and the
+/// slices are whole parameters one after the other.
+public final class SingleWorkerReducer<T: Real>: GradientReducer {
+    public let model: Seq2Seq<T>
+    private let counts: [Int]
+
+    public init(model: Seq2Seq<T>) {
+        self.model = model
+        counts = model.store.parameters.map(\.count)
+    }
+
+    @discardableResult
+    public func forwardBackward(
+        _ batch: Batch, normalizer: Int, training: Bool, rng: SeededRandom
+    ) -> CrossEntropySums {
+        model.store.zeroGradients()
+        return model.forwardBackward(batch, training: training, rng: rng, normalizer: normalizer)
+    }
+
+    @discardableResult
+    public func clipGradients(maxNorm: Double) -> Double {
+        model.store.clipGradients(maxNorm: maxNorm)
+    }
+
+    public func parameterSlices(_ body: (_ parameter: Int, _ offset: Int, _ count: Int) -> Void) {
+        for (i, n) in counts.enumerated() { body(i, 0, n) }
+    }
+}
