@@ -8,9 +8,9 @@ import MTTensor
 
 /// Updates a `ParameterStore`'s values from its accumulated gradients.
 ///
-/// The state needed to continue bit-identically after a restart (moments, step
-/// count) saves to its own safetensors file beside the model, matched to the
-/// parameters by name and checked by shape.
+/// The state needed to continue bit-identically after a restart (moments, step count)
+/// goes into the resume state (`ResumeFile`, beside the model) with the parameters,
+/// matched to them by name and checked by shape.
 public protocol Optimizer: AnyObject {
     /// Updates taken so far (restored by `loadState`).
     var stepCount: Int { get }
