@@ -50,10 +50,7 @@ public final class GRUCell<T: Real>: RecurrentCell {
 
     public func forward(_ s: RecurrentCellForward<T>) {
         if s.activeRows > 0 {
-            T.gemm(
-                transA: false, transB: true, m: s.activeRows, n: gateSize, k: hiddenSize,
-                alpha: 1, a: s.hPrev, lda: hiddenSize, b: weightHH.value.data, ldb: hiddenSize,
-                beta: 0, c: recurrent.data, ldc: gateSize)
+            multiplyRecurrent(s.hPrev, rows: s.activeRows, into: recurrent.data, accumulate: false)
             T.addRowVector(biasHH.value.data, recurrent.data, rows: s.activeRows, cols: gateSize)
         }
         T.gruForward(
@@ -69,10 +66,7 @@ public final class GRUCell<T: Real>: RecurrentCell {
             dh: s.dh, dGates: s.dGates, dRecurrent: dr,
             rows: s.rows, hidden: hiddenSize, lengths: s.lengths, step: s.step)
         if s.activeRows > 0 {
-            T.gemm(
-                transA: false, transB: false, m: s.activeRows, n: hiddenSize, k: gateSize,
-                alpha: 1, a: dr, lda: gateSize, b: weightHH.value.data, ldb: hiddenSize,
-                beta: 1, c: s.dh, ldc: hiddenSize)
+            addRecurrentInputGradient(dr, rows: s.activeRows, into: s.dh)
         }
     }
 

@@ -40,10 +40,7 @@ public final class LSTMCell<T: Real>: RecurrentCell {
 
     public func forward(_ s: RecurrentCellForward<T>) {
         if s.activeRows > 0 {
-            T.gemm(
-                transA: false, transB: true, m: s.activeRows, n: gateSize, k: hiddenSize,
-                alpha: 1, a: s.hPrev, lda: hiddenSize, b: weightHH.value.data, ldb: hiddenSize,
-                beta: 1, c: s.gates, ldc: gateSize)
+            multiplyRecurrent(s.hPrev, rows: s.activeRows, into: s.gates, accumulate: true)
         }
         T.lstmForward(
             gates: s.gates, cPrev: s.cPrev!, hPrev: s.hPrev, c: s.c!, tanhC: tanhC.slice(s.cacheSlot), h: s.h,
@@ -56,10 +53,7 @@ public final class LSTMCell<T: Real>: RecurrentCell {
             dh: s.dh, dc: s.dc!, dGates: s.dGates,
             rows: s.rows, hidden: hiddenSize, lengths: s.lengths, step: s.step)
         if s.activeRows > 0 {
-            T.gemm(
-                transA: false, transB: false, m: s.activeRows, n: hiddenSize, k: gateSize,
-                alpha: 1, a: s.dGates, lda: gateSize, b: weightHH.value.data, ldb: hiddenSize,
-                beta: 1, c: s.dh, ldc: hiddenSize)
+            addRecurrentInputGradient(s.dGates, rows: s.activeRows, into: s.dh)
         }
     }
 

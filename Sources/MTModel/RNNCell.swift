@@ -44,10 +44,7 @@ public final class RNNCell<T: Real>: RecurrentCell {
     public func forward(_ s: RecurrentCellForward<T>) {
         let n = hiddenSize
         if s.activeRows > 0 {
-            T.gemm(
-                transA: false, transB: true, m: s.activeRows, n: n, k: n,
-                alpha: 1, a: s.hPrev, lda: n, b: weightHH.value.data, ldb: n,
-                beta: 1, c: s.gates, ldc: n)
+            multiplyRecurrent(s.hPrev, rows: s.activeRows, into: s.gates, accumulate: true)
         }
         // Vectorised kernels per row: a handful of calls per row, none per element.
         for r in 0..<s.rows {
@@ -78,10 +75,7 @@ public final class RNNCell<T: Real>: RecurrentCell {
             T.fill(dh, 0, n)
         }
         if s.activeRows > 0 {
-            T.gemm(
-                transA: false, transB: false, m: s.activeRows, n: n, k: n,
-                alpha: 1, a: s.dGates, lda: n, b: weightHH.value.data, ldb: n,
-                beta: 1, c: s.dh, ldc: n)
+            addRecurrentInputGradient(s.dGates, rows: s.activeRows, into: s.dh)
         }
     }
 

@@ -94,3 +94,27 @@ public struct RecurrentCellBackward<T: Real> {
     public let dh: UnsafeMutablePointer<T>
     public let dc: UnsafeMutablePointer<T>?
 }
+
+extension RecurrentCell {
+    /// out[..rows] (+)= hPrev · W_hhᵀ: the recurrent term of a step's gate pre-activations,
+    /// rows of width G.
+    func multiplyRecurrent(
+        _ hPrev: UnsafePointer<Scalar>, rows: Int, into out: UnsafeMutablePointer<Scalar>, accumulate: Bool
+    ) {
+        let g = weightHH.shape[0], h = weightHH.shape[1]
+        Scalar.gemm(
+            transA: false, transB: true, m: rows, n: g, k: h,
+            alpha: 1, a: hPrev, lda: h, b: weightHH.value.data, ldb: h,
+            beta: accumulate ? 1 : 0, c: out, ldc: g)
+    }
+
+    /// dh[..rows] += dPre · W_hh: the gradient of the previous state through the recurrent
+    /// term, from the gradients of what multiplies it (rows of width G).
+    func addRecurrentInputGradient(_ dPre: UnsafePointer<Scalar>, rows: Int, into dh: UnsafeMutablePointer<Scalar>) {
+        let g = weightHH.shape[0], h = weightHH.shape[1]
+        Scalar.gemm(
+            transA: false, transB: false, m: rows, n: h, k: g,
+            alpha: 1, a: dPre, lda: g, b: weightHH.value.data, ldb: h,
+            beta: 1, c: dh, ldc: h)
+    }
+}
