@@ -107,9 +107,16 @@ let package = Package(
 
         // MARK: executables
 
+        // What every program shares: its entry point and error reporting.
+        .target(
+            name: "MTCommandLine",
+            dependencies: ["MTCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: commonSwiftSettings
+        ),
+
         .executableTarget(
             name: "mt-preprocess",
-            dependencies: ["MTCore", "MTText", "MTModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTCore", "MTCommandLine", "MTText", "MTModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(
@@ -119,20 +126,20 @@ let package = Package(
         ),
         .executableTarget(
             name: "mt-train",
-            dependencies: ["MTCore", "MTTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTCore", "MTCommandLine", "MTTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(
             name: "mt-translate",
             dependencies: [
-                "MTCore", "MTText", "MTTensor", "MTModelFile", "MTDecode",
+                "MTCore", "MTCommandLine", "MTText", "MTTensor", "MTModelFile", "MTDecode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(
             name: "mt-bench",
-            dependencies: ["MTCore", "MTTensor", "MTModel", "MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTCommandLine", "MTTensor", "MTModel", "MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
 

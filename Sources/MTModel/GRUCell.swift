@@ -27,10 +27,10 @@ public final class GRUCell<T: Real>: RecurrentCell {
         _ store: ParameterStore<T>, name: String, input: Int, hidden: Int,
         initializer: Initializer, rng: SeededRandom
     ) {
-        weightIH = store.make("\(name).w_ih", [3 * hidden, input], initializer, rng: rng)
-        weightHH = store.make("\(name).w_hh", [3 * hidden, hidden], initializer, rng: rng)
-        biasIH = store.make("\(name).b_ih", [3 * hidden], initializer, rng: rng)
-        biasHH = store.make("\(name).b_hh", [3 * hidden], initializer, rng: rng)
+        let p = Self.makeParameters(
+            store, name: name, input: input, hidden: hidden, biases: ["b_ih", "b_hh"],
+            initializer: initializer, rng: rng)
+        (weightIH, weightHH, biasIH, biasHH) = (p.weightIH, p.weightHH, p.biases[0], p.biases[1])
         hiddenSize = hidden
         gateSize = 3 * hidden
     }

@@ -21,9 +21,9 @@ public final class LSTMCell<T: Real>: RecurrentCell {
         _ store: ParameterStore<T>, name: String, input: Int, hidden: Int,
         initializer: Initializer, rng: SeededRandom
     ) {
-        weightIH = store.make("\(name).w_ih", [4 * hidden, input], initializer, rng: rng)
-        weightHH = store.make("\(name).w_hh", [4 * hidden, hidden], initializer, rng: rng)
-        bias = store.make("\(name).b", [4 * hidden], initializer, rng: rng)
+        let p = Self.makeParameters(
+            store, name: name, input: input, hidden: hidden, biases: ["b"], initializer: initializer, rng: rng)
+        (weightIH, weightHH, bias) = (p.weightIH, p.weightHH, p.biases[0])
         hiddenSize = hidden
         gateSize = 4 * hidden
     }

@@ -96,6 +96,19 @@ public struct RecurrentCellBackward<T: Real> {
 }
 
 extension RecurrentCell {
+    /// The parameters every cell has, as PyTorch names and orders them: `<name>.w_ih` [G, I],
+    /// `<name>.w_hh` [G, H], then one bias [G] per name in `biases`, each drawn from
+    /// `initializer` in turn (G = gatesPerUnit·H).
+    static func makeParameters(
+        _ store: ParameterStore<Scalar>, name: String, input: Int, hidden: Int, biases: [String],
+        initializer: Initializer, rng: SeededRandom
+    ) -> (weightIH: Parameter<Scalar>, weightHH: Parameter<Scalar>, biases: [Parameter<Scalar>]) {
+        let g = gatesPerUnit * hidden
+        let wih = store.make("\(name).w_ih", [g, input], initializer, rng: rng)
+        let whh = store.make("\(name).w_hh", [g, hidden], initializer, rng: rng)
+        return (wih, whh, biases.map { store.make("\(name).\($0)", [g], initializer, rng: rng) })
+    }
+
     /// out[..rows] (+)= hPrev · W_hhᵀ: the recurrent term of a step's gate pre-activations,
     /// rows of width G.
     func multiplyRecurrent(

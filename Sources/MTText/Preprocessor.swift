@@ -1,4 +1,5 @@
 import Foundation
+import MTCore
 
 /// The whole of mt-preprocess: read, tokenise, learn and apply BPE, build the
 /// vocabularies, encode, and write everything at once (see `PreprocessedData`).
@@ -41,12 +42,12 @@ public enum Preprocessor {
     private struct Input {
         var train: ParallelPairs<String>
         /// The validation lines, and the files' raw bytes: the BLEU references.
-        var valid: (lines: ParallelPairs<String>, raw: (source: Data, target: Data))?
+        var valid: (lines: ParallelPairs<String>, raw: (source: [UInt8], target: [UInt8]))?
 
         init(_ o: PreprocessOptions, warn: @escaping (_ file: String, _ line: Int) -> Void) throws {
             train = try Input.lines(o.trainSource, o.trainTarget, warn: warn)
             if let vs = o.validSource, let vt = o.validTarget {
-                valid = (try Input.lines(vs, vt, warn: warn), (try Input.rawBytes(vs), try Input.rawBytes(vt)))
+                valid = (try Input.lines(vs, vt, warn: warn), (try AtomicFile.read(vs), try AtomicFile.read(vt)))
             }
         }
 
@@ -56,11 +57,6 @@ public enum Preprocessor {
                 throw TextError("parallel files differ in length: \(pairs.source.count) and \(pairs.target.count) lines", at: "\(source), \(target)")
             }
             return pairs
-        }
-
-        static func rawBytes(_ path: String) throws -> Data {
-            guard let data = FileManager.default.contents(atPath: path) else { throw TextError("cannot read file", at: path) }
-            return data
         }
     }
 
@@ -139,7 +135,7 @@ public enum Preprocessor {
     }
 
     private static func write(_ settings: PreprocessSettings, _ pipeline: TextPipeline, train: EncodedCorpus,
-                              valid: (corpus: EncodedCorpus, raw: (source: Data, target: Data))?,
+                              valid: (corpus: EncodedCorpus, raw: (source: [UInt8], target: [UInt8]))?,
                               _ options: PreprocessOptions, _ files: FileTransaction) throws {
         typealias F = PreprocessedData.FileName
         let out = options.outputDirectory, vocab = options.vocabularyDirectory

@@ -6,11 +6,11 @@ import MTTensor
 /// slices are whole parameters one after the other.
 public final class SingleWorkerReducer<T: Real>: GradientReducer {
     public let model: Seq2Seq<T>
-    private let counts: [Int]
+    private let slices: ParameterSlices
 
     public init(model: Seq2Seq<T>) {
         self.model = model
-        counts = model.store.parameters.map(\.count)
+        slices = sequentialSlices(model.store.parameters.map(\.count))
     }
 
     @discardableResult
@@ -27,6 +27,6 @@ public final class SingleWorkerReducer<T: Real>: GradientReducer {
     }
 
     public func parameterSlices(_ body: (_ parameter: Int, _ offset: Int, _ count: Int) -> Void) {
-        for (i, n) in counts.enumerated() { body(i, 0, n) }
+        slices(body)
     }
 }

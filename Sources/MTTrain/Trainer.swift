@@ -235,7 +235,7 @@ public final class Trainer {
     private func reportProgress(learningRate lr: Double, batchesPerEpoch: Int) throws {
         let t = config.training
         let status = interval.status(
-            epoch: state.position.epoch - (state.position.batch == 0 ? 1 : 0), step: state.step,
+            epoch: epochOfLastUpdate, step: state.step,
             learningRate: lr,
             eta: estimatedTimeRemaining(
                 elapsed: elapsed(), step: state.step, maxSteps: t.maxSteps,
@@ -275,6 +275,10 @@ public final class Trainer {
             stepSeconds: totals.seconds)
     }
 
+    /// The epoch the last update belongs to: the position has moved past it, into the next
+    /// epoch when that update ended one.
+    private var epochOfLastUpdate: Int { state.position.epoch - (state.position.batch == 0 ? 1 : 0) }
+
     /// Moves to the next batch; past the last one of an epoch, to the start of the next.
     private func advancePosition(batchCount: Int) {
         state.position.batch += 1
@@ -303,7 +307,7 @@ public final class Trainer {
                     + " in \(formatDuration(result.seconds))")
             try log?.write(
                 TrainingLogRecord(
-                    kind: .validation, epoch: max(1, state.position.epoch - (state.position.batch == 0 ? 1 : 0)),
+                    kind: .validation, epoch: max(1, epochOfLastUpdate),
                     step: state.step, learningRate: schedule.learningRate(step: state.step + 1), elapsed: elapsed,
                     validationPerplexity: result.perplexity, validationBLEU: result.bleu))
         }

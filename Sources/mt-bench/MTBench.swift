@@ -1,5 +1,5 @@
 import ArgumentParser
-import MTCore
+import MTCommandLine
 
 /// Micro-benchmarks of the neural core (release builds only give meaningful numbers).
 @main
@@ -9,13 +9,5 @@ struct MTBench: ParsableCommand {
         abstract: "Benchmarks of the neural core.",
         subcommands: [LSTMBench.self, GeneratorBench.self, SearchBench.self, TopKBench.self])
 
-    /// Errors in the command line, and help, are ArgumentParser's to print; an error of
-    /// the work itself ends the program with one `mt-bench: error:` line.
-    static func main() {
-        var command: ParsableCommand
-        do { command = try parseAsRoot() } catch { exit(withError: error) }
-        exitOnError(program: "mt-bench") {
-            do { try command.run() } catch where exitCode(for: error).isSuccess { exit(withError: error) }
-        }
-    }
+    static func main() { mainReportingErrors(program: "mt-bench") }
 }

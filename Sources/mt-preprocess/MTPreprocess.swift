@@ -1,4 +1,5 @@
 import ArgumentParser
+import MTCommandLine
 import MTCore
 import MTText
 
@@ -14,15 +15,7 @@ struct MTPreprocess: ParsableCommand {
         subcommands: [Prepare.self, Tokenize.self, Detokenize.self, Normalize.self, Stats.self, ShortlistCommand.self],
         defaultSubcommand: Prepare.self)
 
-    /// Errors in the command line, and help, are ArgumentParser's to print; an error of
-    /// the work itself ends the program with one `mt-preprocess: error:` line.
-    static func main() {
-        var command: ParsableCommand
-        do { command = try parseAsRoot() } catch { exit(withError: error) }
-        exitOnError(program: "mt-preprocess") {
-            do { try command.run() } catch where exitCode(for: error).isSuccess { exit(withError: error) }
-        }
-    }
+    static func main() { mainReportingErrors(program: "mt-preprocess") }
 }
 
 func warnInvalidUTF8(file: String, line: Int) {

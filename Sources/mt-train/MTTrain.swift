@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MTCommandLine
 import MTCore
 import MTTrain
 
@@ -65,15 +66,7 @@ struct MTTrainCommand: ParsableCommand {
         return o
     }
 
-    /// Errors in the command line, and help, are ArgumentParser's to print; an error of
-    /// the work itself ends the program with one `mt-train: error:` line.
-    static func main() {
-        var command: ParsableCommand
-        do { command = try parseAsRoot() } catch { exit(withError: error) }
-        exitOnError(program: "mt-train") {
-            do { try command.run() } catch where exitCode(for: error).isSuccess { exit(withError: error) }
-        }
-    }
+    static func main() { mainReportingErrors(program: "mt-train") }
 
     func run() throws {
         if listKeys {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MTCommandLine
 import MTCore
 import MTDecode
 import MTModelFile
@@ -51,15 +52,7 @@ struct MTTranslate: ParsableCommand {
     @Option(help: "Sources longer than this many subwords are cut (with a warning).") var maxSourceLength = 250
     @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
-    /// Errors in the command line, and help, are ArgumentParser's to print; an error of
-    /// the work itself ends the program with one `mt-translate: error:` line.
-    static func main() {
-        var command: ParsableCommand
-        do { command = try parseAsRoot() } catch { exit(withError: error) }
-        exitOnError(program: "mt-translate") {
-            do { try command.run() } catch where exitCode(for: error).isSuccess { exit(withError: error) }
-        }
-    }
+    static func main() { mainReportingErrors(program: "mt-translate") }
 
     func run() throws {
         guard let model else { throw ProgramError("missing --model", at: "command line") }

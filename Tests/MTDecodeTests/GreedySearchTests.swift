@@ -5,32 +5,18 @@ import Testing
 
 /// Greedy search is beam search at K = 1.
 @Suite struct GreedySearchTests {
-    static func model(_ cell: RecurrentCellType = .lstm, inputFeeding: Bool = true) -> Seq2Seq<Double> {
-        var c = Seq2SeqConfig(sourceVocabularySize: 9, targetVocabularySize: 8)
-        c.embeddingSize = 5
-        c.hiddenSize = 6
-        c.encoderLayers = 2
-        c.decoderLayers = 2
-        c.cell = cell
-        c.inputFeeding = inputFeeding
-        c.paramInit = 0.8
-        return Seq2Seq<Double>(c, rng: SeededRandom(seed: 3))
-    }
-
     static let sources: [[Int32]] = [[4, 5, 6, 7], [8], [5, 5, 1], [], [6, 7]]
 
+    /// Beam search at K = 1, with the given length limit.
     static func greedy(_ model: Seq2Seq<Double>, ratio: Double = 2, constant: Int = 10, attention: Bool = false) -> BeamSearch<Double> {
-        var o = BeamSearchOptions()
-        o.beamSize = 1
-        o.maxLengthRatio = ratio
-        o.maxLengthConstant = constant
+        var o = BeamSearchTests.options(beam: 1, alpha: 1, ratio: ratio, constant: constant)
         o.keepAttention = attention
         return BeamSearch(model: model, options: o)
     }
 
     @Test(arguments: RecurrentCellType.allCases)
     func batchedEqualsOneByOne(_ cell: RecurrentCellType) {
-        let search = Self.greedy(Self.model(cell), ratio: 1.5, constant: 2)
+        let search = Self.greedy(BeamSearchTests.model(cell), ratio: 1.5, constant: 2)
         let together = search.search(Self.sources).map { $0[0].tokens }
         for (i, s) in Self.sources.enumerated() {
             #expect(search.search([s])[0][0].tokens == together[i], "sentence \(i)")
@@ -39,7 +25,7 @@ import Testing
     }
 
     @Test func lengthLimitAndVocabulary() {
-        let search = Self.greedy(Self.model(inputFeeding: false), ratio: 0.5, constant: 1)
+        let search = Self.greedy(BeamSearchTests.model(inputFeeding: false), ratio: 0.5, constant: 1)
         let out = search.search(Self.sources).map { $0[0].tokens }
         for (s, y) in zip(Self.sources, out) where !s.isEmpty {
             #expect(y.count <= search.options.maxLength(sourceLength: s.count))
@@ -48,7 +34,7 @@ import Testing
     }
 
     @Test func attentionWeightsPerStep() {
-        let out = Self.greedy(Self.model(), attention: true).search(Self.sources).map { $0[0] }
+        let out = Self.greedy(BeamSearchTests.model(), attention: true).search(Self.sources).map { $0[0] }
         for (i, s) in Self.sources.enumerated() where !s.isEmpty {
             let attention = out[i].attention!
             #expect(attention.count >= out[i].tokens.count)
@@ -61,7 +47,7 @@ import Testing
     }
 
     @Test func batchesKeepInputOrder() {
-        let search = Self.greedy(Self.model())
+        let search = Self.greedy(BeamSearchTests.model())
         let expected = Self.sources.map { search.search([$0])[0][0].tokens }
         #expect(search.searchInBatches(Self.sources, batchSize: 2).map { $0[0].tokens } == expected)
     }
