@@ -28,6 +28,8 @@ public final class BeamSearch<T: Real> {
     public let options: BeamSearchOptions
     /// Decoder rows run so far (one per live hypothesis per step): the search's work.
     public private(set) var decodedRows = 0
+    /// The model arithmetic of the searches so far, counted by `Seq2SeqConfig`'s rules.
+    public private(set) var arithmetic = 0.0
 
     // Reused buffers.
     private var inputIds: [Int32] = []
@@ -87,6 +89,9 @@ public final class BeamSearch<T: Real> {
         encode(batch)
         let allowed = outputVocabulary(for: batch)
         let v = allowed?.count ?? model.config.targetVocabularySize
+        let config = model.config
+        arithmetic += Double(batch.reduce(0) { $0 + $1.count }) * (config.encoderFLOPsPerToken + config.attentionKeyFLOPsPerSourceToken)
+            + Double(batch.count) * config.bridgeFLOPsPerSentence
         let k = Swift.min(options.beamSize, v)
         resetTree()
         var active: [Sentence] = used.enumerated().map { col, i in
@@ -140,10 +145,16 @@ public final class BeamSearch<T: Real> {
     private func scoreNextTokens(of active: [Sentence], k: Int, columns v: Int, allowed: [Int32]?) -> UnsafeMutablePointer<T> {
         // Inputs: <s> first, then each row's last token.
         inputIds.removeAll(keepingCapacity: true)
+        var sourcePositions = 0
         for sentence in active {
             for node in sentence.nodes { inputIds.append(node < 0 ? SpecialToken.bos : nodeToken[Int(node)]) }
+            sourcePositions += sentence.nodes.count * sentence.sourceLength
         }
         let rowCount = inputIds.count
+        // The step's cost is linear in the source length: rows × cost at the mean length.
+        arithmetic += Double(rowCount) * model.config.decoderStepFLOPs(
+            sourceLength: Double(sourcePositions) / Double(rowCount), outputColumns: v,
+            embeddingLookedUp: model.targetInputTable != nil)
         inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
         let hidden = model.decodeStep(0)
         decodedRows += rowCount
