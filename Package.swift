@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "MTCoreTests", dependencies: ["MTCore"]),
         .testTarget(name: "MTTextTests", dependencies: ["MTCore", "MTText"]),
         .testTarget(name: "MTEvalTests", dependencies: ["MTCore", "MTEval"], exclude: ["Fixtures"]),
-        .testTarget(name: "MTTensorTests", dependencies: ["MTCore", "MTTensor"]),
+        .testTarget(name: "MTTensorTests", dependencies: ["MTCore", "MTTensor", "CPackedGEMM"]),
         .testTarget(name: "MTModelTests", dependencies: ["MTCore", "MTTensor", "MTModel"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MTDecodeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile", "MTDecode"]),

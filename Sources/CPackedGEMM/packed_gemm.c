@@ -154,31 +154,40 @@ struct kernel {
     int columns;  // columns per tile: a panel or half of one
 };
 
-// The best kernel the CPU has, or a lesser one named by SWIFTNMT_GEMM_KERNEL (to measure
-// what another kind of host gets; the results are the same).
-static struct kernel choose(void) {
-    const char *asked = getenv("SWIFTNMT_GEMM_KERNEL");
-    int limit = asked == NULL ? 2 : strcmp(asked, "avx2") == 0 ? 1 : strcmp(asked, "portable") == 0 ? 0 : 2;
+// The best kernel the CPU has of those up to `limit` (2: AVX-512, 1: AVX2, 0: portable).
+static int available(int limit, struct kernel *out) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (limit >= 2 && __builtin_cpu_supports("avx512f")) return (struct kernel){"avx512", avx512_tiles, 8, 32};
-    if (limit >= 1 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        return (struct kernel){"avx2", avx2_tiles, 6, 16};
+    if (limit >= 2 && __builtin_cpu_supports("avx512f")) {
+        *out = (struct kernel){"avx512", avx512_tiles, 8, 32};
+        return 2;
+    }
+    if (limit >= 1 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        *out = (struct kernel){"avx2", avx2_tiles, 6, 16};
+        return 1;
+    }
 #endif
-    (void)limit;
-    return (struct kernel){"portable", portable_tiles, 4, 32};
+    *out = (struct kernel){"portable", portable_tiles, 4, 32};
+    return 0;
 }
 
+static int limit_of(const char *name) {
+    return name == NULL ? 2 : strcmp(name, "avx2") == 0 ? 1 : strcmp(name, "portable") == 0 ? 0 : 2;
+}
+
+// Chosen once, by the CPU or by SWIFTNMT_GEMM_KERNEL (a lesser kernel, to measure what
+// another kind of host gets). Every thread computes the same choice, so the race is benign.
+static struct kernel chosen;
+static volatile int ready = 0;
+
 static const struct kernel *active(void) {
-    // Chosen once; every thread computes the same choice, so the race is benign.
-    static struct kernel chosen;
-    static volatile int ready = 0;
     if (!ready) {
-        chosen = choose();
+        available(limit_of(getenv("SWIFTNMT_GEMM_KERNEL")), &chosen);
         ready = 1;
     }
     return &chosen;
 }
+
 
 const char *packed_gemm_kernel(void) { return active()->name; }
 
@@ -203,22 +212,44 @@ static void edge_tile(const struct kernel *kn, int mr, int k, const float *a, in
         for (int j = 0; j < cols; j++) c[(size_t)i * ldc + j] = t[i * w + j];
 }
 
-void packed_gemm_multiply(int m, int n, int k, const float *a, int lda, const float *packed,
-                          int accumulate, float *c, int ldc, int first_panel, int end_panel) {
-    const struct kernel *kn = active();
-    for (int p = first_panel; p < end_panel; p++) {
-        const float *panel = packed + (size_t)p * NR * (size_t)k;
-        int panel_cols = n - p * NR < NR ? n - p * NR : NR;
-        for (int part = 0; part * kn->columns < panel_cols; part++) {
-            int j0 = p * NR + part * kn->columns;
-            int cols = n - j0 < kn->columns ? n - j0 : kn->columns;
-            const float *b = panel + part * kn->columns;
-            for (int i = 0; i < m; i += kn->rows) {
-                int mr = m - i < kn->rows ? m - i : kn->rows;
-                float *ct = c + (size_t)i * ldc + j0;
-                if (cols == kn->columns) kn->tiles[mr](k, a + (size_t)i * lda, lda, b, accumulate, ct, ldc);
-                else edge_tile(kn, mr, k, a + (size_t)i * lda, lda, b, accumulate, ct, ldc, cols);
+static void multiply_with(const struct kernel *kn, int m, int n, int k, const float *a, int lda,
+                          const float *packed, int accumulate, float *c, int ldc, int first_panel, int end_panel) {
+    // Blocks of rows whose part of A stays in a 256 KiB share of the L2 cache while every
+    // panel passes over them (a whole decoding step's hypotheses would not); a multiple of
+    // both kernels' tile heights. The result does not depend on it.
+    int block = (int)(65536 / (k > 0 ? k : 1)) / 24 * 24;
+    if (block < 24) block = 24;
+    for (int i0 = 0; i0 < m; i0 += block) {
+        int i1 = m - i0 < block ? m : i0 + block;
+        for (int p = first_panel; p < end_panel; p++) {
+            const float *panel = packed + (size_t)p * NR * (size_t)k;
+            int panel_cols = n - p * NR < NR ? n - p * NR : NR;
+            for (int part = 0; part * kn->columns < panel_cols; part++) {
+                int j0 = p * NR + part * kn->columns;
+                int cols = n - j0 < kn->columns ? n - j0 : kn->columns;
+                const float *b = panel + part * kn->columns;
+                for (int i = i0; i < i1; i += kn->rows) {
+                    int mr = i1 - i < kn->rows ? i1 - i : kn->rows;
+                    float *ct = c + (size_t)i * ldc + j0;
+                    if (cols == kn->columns) kn->tiles[mr](k, a + (size_t)i * lda, lda, b, accumulate, ct, ldc);
+                    else edge_tile(kn, mr, k, a + (size_t)i * lda, lda, b, accumulate, ct, ldc, cols);
+                }
             }
         }
     }
+}
+
+void packed_gemm_multiply(int m, int n, int k, const float *a, int lda, const float *packed,
+                          int accumulate, float *c, int ldc, int first_panel, int end_panel) {
+    multiply_with(active(), m, n, k, a, lda, packed, accumulate, c, ldc, first_panel, end_panel);
+}
+
+int packed_gemm_multiply_using(const char *kernel, int m, int n, int k, const float *a, int lda,
+                               const float *packed, int accumulate, float *c, int ldc, int first_panel,
+                               int end_panel) {
+    struct kernel kn;
+    int limit = limit_of(kernel);
+    if (available(limit, &kn) != limit) return 0;
+    multiply_with(&kn, m, n, k, a, lda, packed, accumulate, c, ldc, first_panel, end_panel);
+    return 1;
 }

@@ -41,7 +41,10 @@ public final class BeamSearch<T: Real> {
     // The output layer restricted to a batch's shortlist: its rows of the weight and bias.
     private let shortlistWeight = Tensor<T>([0])
     private let shortlistBias = Tensor<T>([0])
-    private let shortlistLogits = Tensor<T>([0])
+    /// The output layer (all of it, or the shortlist's rows) packed once per batch, and the
+    /// step's logits.
+    private let outputWeight = PackedWeight<T>()
+    private let logits = Tensor<T>([0])
 
     // The search tree of the current batch: one node per live hypothesis ever made.
     private var nodeToken: [Int32] = []
@@ -89,6 +92,9 @@ public final class BeamSearch<T: Real> {
         encode(batch)
         let allowed = outputVocabulary(for: batch)
         let v = allowed?.count ?? model.config.targetVocabularySize
+        outputWeight.packTransposed(
+            allowed == nil ? model.generator.weight.value.data : shortlistWeight.data, outputs: v,
+            depth: model.generator.inputSize, ld: model.generator.inputSize)
         let config = model.config
         arithmetic += Double(batch.reduce(0) { $0 + $1.count }) * (config.encoderFLOPsPerToken + config.attentionKeyFLOPsPerSourceToken)
             + Double(batch.count) * config.bridgeFLOPsPerSentence
@@ -158,11 +164,9 @@ public final class BeamSearch<T: Real> {
         inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
         let hidden = model.decodeStep(0)
         decodedRows += rowCount
-        let logits = allowed == nil
-            ? model.generator.logitRows(hidden, rows: rowCount)
-            : model.generator.logitRows(
-                hidden, rows: rowCount, weight: shortlistWeight.data, bias: shortlistBias.data, columns: v,
-                into: shortlistLogits)
+        let logits = model.generator.logitRows(
+            hidden, rows: rowCount, packed: outputWeight,
+            bias: allowed == nil ? model.generator.bias.value.data : shortlistBias.data, into: self.logits)
         if topIndices.count < rowCount * k {
             topIndices = [Int32](repeating: 0, count: rowCount * k)
             topValues = [Double](repeating: 0, count: rowCount * k)

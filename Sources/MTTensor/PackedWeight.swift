@@ -67,9 +67,11 @@ public final class PackedWeight<T: Real> {
     }
 
     /// c[rows × outputs] = a[rows × depth] · B, plus c with `accumulate`. Products large
-    /// enough to share go to BLAS's thread count of threads, each taking whole panels.
+    /// enough to share go to `threads` threads (BLAS's count by default), each taking whole
+    /// panels.
     public func multiply(
-        _ a: UnsafePointer<T>, lda: Int, rows: Int, into c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
+        _ a: UnsafePointer<T>, lda: Int, rows: Int, into c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool,
+        threads: Int? = nil
     ) {
         guard rows > 0 else { return }
         guard Self.usesPackedKernels, let packed = storage else {
@@ -80,7 +82,7 @@ public final class PackedWeight<T: Real> {
         }
         let panels = (outputs + Int(PACKED_GEMM_PANEL) - 1) / Int(PACKED_GEMM_PANEL)
         // About a million multiply-adds per thread pays for waking it.
-        let threads = min(BLASThreads.current, panels, max(1, rows * outputs * depth >> 20))
+        let threads = min(threads ?? BLASThreads.current, panels, max(1, rows * outputs * depth >> 20))
         a.withMemoryRebound(to: Float.self, capacity: 1) { a in
             c.withMemoryRebound(to: Float.self, capacity: 1) { c in
                 let (m, n, k) = (Int32(rows), Int32(outputs), Int32(depth))

@@ -30,6 +30,13 @@ void packed_gemm_multiply(int m, int n, int k, const float *a, int lda, const fl
 /// The instruction set in use: "avx512", "avx2" or "portable".
 const char *packed_gemm_kernel(void);
 
+/// packed_gemm_multiply on the kernel named ("avx512", "avx2" or "portable") if this CPU has
+/// it; returns whether it does. Every kernel gives the same results: this is for testing them
+/// side by side (SWIFTNMT_GEMM_KERNEL chooses the one in use).
+int packed_gemm_multiply_using(const char *kernel, int m, int n, int k, const float *a, int lda,
+                               const float *packed, int accumulate, float *c, int ldc, int first_panel,
+                               int end_panel);
+
 /// Whether the kernel in use is fast: an x86-64 CPU without AVX2 has no fused multiply-add
 /// instruction, so the portable kernel's fmaf would be a library call per element there.
 int packed_gemm_fast(void);
