@@ -9,7 +9,9 @@
 # and beta scaling). Without perf, the share is left out.
 #
 # Also prints the process CPU time (user + system) per update step, which tells work from
-# waiting when the machine is shared.
+# waiting when the machine is shared, and the distance to the limit: mt-train's GFLOP/s of
+# model arithmetic (matrix products and attention over real tokens, counted from the model's
+# shape) against the host's GEMM peak at the same thread count (`mt-bench peak`).
 #
 # OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE forces one; mt-train's
 # first line names the kernel in use.
@@ -34,6 +36,7 @@ fi
 MERGES=${BPE_MERGES:-10000}
 swift build -c release --product mt-preprocess >/dev/null
 swift build -c release --product mt-train >/dev/null
+swift build -c release --product mt-bench >/dev/null
 BIN=.build/release
 
 # The preprocessed corpus is cached under .build; no validation data, so the run is
@@ -59,14 +62,18 @@ echo "bench-train: $STEPS steps, $WORKERS workers, $BLAS BLAS threads each ($THR
 # CPU seconds of the training process (user + system), from bash's time keyword.
 TIMEFORMAT="%U %S %R"
 if command -v perf >/dev/null && perf record -q -o "$WORK/probe.data" -- true 2>/dev/null; then
-    { time perf record -q -F 499 -o "$WORK/perf.data" -- "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch " ; } 2> "$WORK/time"
+    { time perf record -q -F 499 -o "$WORK/perf.data" -- "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch " | tee "$WORK/out" ; } 2> "$WORK/time"
     SHARE=$(perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
         awk '/^ +[0-9.]+%/ { total += $1; if ($0 ~ /sgemm/) s += $1 } END { if (total > 0) printf "%.1f", 100 * s / total }')
     echo "sgemm share of CPU samples: ${SHARE}% (perf record, all threads)"
 else
-    { time "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch " ; } 2> "$WORK/time"
+    { time "$BIN/mt-train" "${ARGS[@]}" 2>&1 | grep -v "^epoch " | tee "$WORK/out" ; } 2> "$WORK/time"
     echo "sgemm share: perf not available"
 fi
 read -r USER_S SYS_S REAL_S < <(tail -n 1 "$WORK/time")
 awk -v u="$USER_S" -v s="$SYS_S" -v r="$REAL_S" -v n="$STEPS" 'BEGIN {
     printf "process CPU time: %.1f s user + %.1f s system in %.1f s wall (whole run, setup included): %.3f CPU s per step\n", u, s, r, (u + s) / n }'
+PEAK=$("$BIN/mt-bench" peak --threads "$THREADS" --quiet)
+WORKED=$(sed -n 's/.* \([0-9.]*\) GFLOP\/s of model arithmetic.*/\1/p' "$WORK/out")
+awk -v w="$WORKED" -v p="$PEAK" -v t="$THREADS" 'BEGIN {
+    printf "distance to the limit: %.1f GFLOP/s of model arithmetic = %.0f%% of this host'"'"'s GEMM peak (%.1f GFLOP/s, 2048^3 sgemm on %d threads)\n", w, 100 * w / p, p, t }'

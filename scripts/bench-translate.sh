@@ -3,7 +3,9 @@
 # trained model, sentences/s and generated tokens/s once the model is loaded (what the
 # reference times), the whole process's time too, and cased BLEU; with a second argument, the
 # PyTorch reference's own decoding of the same file right after, from a model.pt it saved
-# (scripts/reference-decode.py), so the ratio comes from one run on one machine.
+# (scripts/reference-decode.py), so the ratio comes from one run on one machine. Each of our
+# runs also gives its GFLOP/s of model arithmetic (mt-translate --verbose) as a share of the
+# host's GEMM peak on all its threads (`mt-bench peak`).
 #
 # Usage: scripts/bench-translate.sh MODEL.safetensors [REFERENCE_MODEL.pt]
 # Environment: MULTI30K (corpus directory), SRC/TGT (default de/en), THREADS (mt-translate
@@ -26,12 +28,15 @@ fi
 [ -f "$MODEL" ] || { echo "bench-translate: no such model ($MODEL)" >&2; exit 1; }
 swift build -c release --product mt-translate >/dev/null
 swift build -c release --product mt-bleu >/dev/null
+swift build -c release --product mt-bench >/dev/null
 BIN=.build/release
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 THREAD_ARGS=()
 [ -n "${THREADS:-}" ] && THREAD_ARGS=(--threads "$THREADS")
 
+PEAK=$("$BIN/mt-bench" peak --threads "${THREADS:-$(nproc)}" --quiet)
+echo "bench-translate: GEMM peak of this host $PEAK GFLOP/s (2048^3 sgemm, ${THREADS:-$(nproc)} threads)"
 echo "bench-translate: $(wc -l < "$CORPUS/test2016.$SRC") sentences of $CORPUS/test2016.$SRC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 VARIANTS=("")
 [ -n "${SHORTLIST:-}" ] && VARIANTS+=("--shortlist $SHORTLIST")
@@ -45,12 +50,13 @@ for beam in 5 1; do
         # --verbose: "... N target tokens (with </s>) in T s: ..." timed after the model is loaded,
         # as the reference times its own translate() call.
         read -r TOKENS SEARCH < <(sed -n 's/.*lines, \([0-9]*\) target tokens (with <\/s>) in \([0-9.]*\) s:.*/\1 \2/p' "$WORK/report")
+        WORKED=$(sed -n 's/.* \([0-9.]*\) GFLOP\/s of model arithmetic.*/\1/p' "$WORK/report")
         LINES=$(wc -l < "$WORK/out")
         BLEU=$("$BIN/mt-bleu" "$CORPUS/test2016.$TGT" -i "$WORK/out" -b)
         awk -v b="$beam" -v v="${variant:+ (shortlist)}" -v r="$REAL" -v u="$USER_S" -v s="$SYS_S" -v n="$LINES" \
-            -v tok="$TOKENS" -v t="$SEARCH" -v bleu="$BLEU" 'BEGIN {
-            printf "ours %s%s: %d sentences in %.2f s after loading = %.1f sentences/s, %.0f generated target tokens/s (incl. </s>); whole process %.2f s = %.1f sentences/s, CPU %.1f s; BLEU %s\n",
-                (b == 1 ? "greedy" : "beam" b), v, n, t, n / t, tok / t, r, n / r, u + s, bleu }'
+            -v tok="$TOKENS" -v t="$SEARCH" -v bleu="$BLEU" -v w="$WORKED" -v p="$PEAK" 'BEGIN {
+            printf "ours %s%s: %d sentences in %.2f s after loading = %.1f sentences/s, %.0f generated target tokens/s (incl. </s>); whole process %.2f s = %.1f sentences/s, CPU %.1f s; BLEU %s; %.1f GFLOP/s of model arithmetic = %.0f%% of the GEMM peak\n",
+                (b == 1 ? "greedy" : "beam" b), v, n, t, n / t, tok / t, r, n / r, u + s, bleu, w, 100 * w / p }'
     done
 done
 if [ -n "$REFERENCE_MODEL" ]; then

@@ -28,6 +28,8 @@ public final class BeamSearch<T: Real> {
     public let options: BeamSearchOptions
     /// Decoder rows run so far (one per live hypothesis per step): the search's work.
     public private(set) var decodedRows = 0
+    /// The model arithmetic of the searches so far, counted by `Seq2SeqConfig`'s rules.
+    public private(set) var arithmetic = 0.0
 
     // Reused buffers.
     private var inputIds: [Int32] = []
@@ -39,7 +41,10 @@ public final class BeamSearch<T: Real> {
     // The output layer restricted to a batch's shortlist: its rows of the weight and bias.
     private let shortlistWeight = Tensor<T>([0])
     private let shortlistBias = Tensor<T>([0])
-    private let shortlistLogits = Tensor<T>([0])
+    /// The output layer (all of it, or the shortlist's rows) packed once per batch, and the
+    /// step's logits.
+    private let outputWeight = PackedWeight<T>()
+    private let logits = Tensor<T>([0])
 
     // The search tree of the current batch: one node per live hypothesis ever made.
     private var nodeToken: [Int32] = []
@@ -87,6 +92,12 @@ public final class BeamSearch<T: Real> {
         encode(batch)
         let allowed = outputVocabulary(for: batch)
         let v = allowed?.count ?? model.config.targetVocabularySize
+        outputWeight.packTransposed(
+            allowed == nil ? model.generator.weight.value.data : shortlistWeight.data, outputs: v,
+            depth: model.generator.inputSize, ld: model.generator.inputSize)
+        let config = model.config
+        arithmetic += Double(batch.reduce(0) { $0 + $1.count }) * (config.encoderFLOPsPerToken + config.attentionKeyFLOPsPerSourceToken)
+            + Double(batch.count) * config.bridgeFLOPsPerSentence
         let k = Swift.min(options.beamSize, v)
         resetTree()
         var active: [Sentence] = used.enumerated().map { col, i in
@@ -140,18 +151,22 @@ public final class BeamSearch<T: Real> {
     private func scoreNextTokens(of active: [Sentence], k: Int, columns v: Int, allowed: [Int32]?) -> UnsafeMutablePointer<T> {
         // Inputs: <s> first, then each row's last token.
         inputIds.removeAll(keepingCapacity: true)
+        var sourcePositions = 0
         for sentence in active {
             for node in sentence.nodes { inputIds.append(node < 0 ? SpecialToken.bos : nodeToken[Int(node)]) }
+            sourcePositions += sentence.nodes.count * sentence.sourceLength
         }
         let rowCount = inputIds.count
+        // The step's cost is linear in the source length: rows × cost at the mean length.
+        arithmetic += Double(rowCount) * model.config.decoderStepFLOPs(
+            sourceLength: Double(sourcePositions) / Double(rowCount), outputColumns: v,
+            embeddingLookedUp: model.targetInputTable != nil)
         inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
         let hidden = model.decodeStep(0)
         decodedRows += rowCount
-        let logits = allowed == nil
-            ? model.generator.logitRows(hidden, rows: rowCount)
-            : model.generator.logitRows(
-                hidden, rows: rowCount, weight: shortlistWeight.data, bias: shortlistBias.data, columns: v,
-                into: shortlistLogits)
+        let logits = model.generator.logitRows(
+            hidden, rows: rowCount, packed: outputWeight,
+            bias: allowed == nil ? model.generator.bias.value.data : shortlistBias.data, into: self.logits)
         if topIndices.count < rowCount * k {
             topIndices = [Int32](repeating: 0, count: rowCount * k)
             topValues = [Double](repeating: 0, count: rowCount * k)

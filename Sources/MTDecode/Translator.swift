@@ -47,6 +47,9 @@ public final class Translator<T: Real> {
         self.search = workers.searchers[0]
     }
 
+    /// The model arithmetic of every search so far, all workers (`BeamSearch.arithmetic`).
+    public var arithmetic: Double { workers.searchers.reduce(0) { $0 + $1.arithmetic } }
+
     /// Convenience: greedy-compatible settings with the given batch size and length limit.
     public convenience init(model: Seq2Seq<T>, pipeline: TextPipeline, batchSize: Int,
                             maxLengthRatio: Double = 2, maxLengthConstant: Int = 10, beamSize: Int = 1) {

@@ -50,7 +50,7 @@ public final class GRUCell<T: Real>: RecurrentCell {
 
     public func forward(_ s: RecurrentCellForward<T>) {
         if s.activeRows > 0 {
-            multiplyRecurrent(s.hPrev, rows: s.activeRows, into: recurrent.data, accumulate: false)
+            s.multiplyRecurrent(into: recurrent.data, accumulate: false)
             T.addRowVector(biasHH.value.data, recurrent.data, rows: s.activeRows, cols: gateSize)
         }
         T.gruForward(
@@ -66,7 +66,7 @@ public final class GRUCell<T: Real>: RecurrentCell {
             dh: s.dh, dGates: s.dGates, dRecurrent: dr,
             rows: s.rows, hidden: hiddenSize, lengths: s.lengths, step: s.step)
         if s.activeRows > 0 {
-            addRecurrentInputGradient(dr, rows: s.activeRows, into: s.dh)
+            s.addRecurrentInputGradient(dr)
         }
     }
 

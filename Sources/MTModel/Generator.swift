@@ -117,6 +117,22 @@ public final class Generator<T: Real> {
         logitRows(input, rows: rows, weight: weight.value.data, bias: bias.value.data, columns: vocabularySize, into: logits)
     }
 
+    /// Logits [rows, columns] into `out` of an output layer whose weight rows [columns, H]
+    /// are packed in `weight` (for x·Wᵀ), with `bias` [columns]: for the steps of a search.
+    @discardableResult
+    public func logitRows(
+        _ input: UnsafePointer<T>, rows: Int, packed weight: PackedWeight<T>, bias: UnsafePointer<T>,
+        into out: Tensor<T>
+    ) -> Tensor<T> {
+        precondition(weight.depth == inputSize, "packed weight of depth \(weight.depth) for input \(inputSize)")
+        let columns = weight.outputs
+        out.resize([rows, columns])
+        guard rows > 0 else { return out }
+        weight.multiply(input, lda: inputSize, rows: rows, into: out.data, ldc: columns, accumulate: false)
+        T.addRowVector(bias, out.data, rows: rows, cols: columns)
+        return out
+    }
+
     /// Logits [rows, columns] into `out` of an output layer with rows `weight` [columns, H]
     /// and `bias` [columns]: this one's, or a part of it (a shortlist's rows).
     @discardableResult

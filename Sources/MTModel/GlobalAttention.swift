@@ -62,6 +62,11 @@ public final class GlobalAttention<T: Real> {
     private let dMemoryBatchMajor = Tensor<T>([0])  // [B, S, Hs]
     // Sized and zeroed at the first backward step, so decoding never pays for them.
     private var backwardBegun = false
+    /// W_c packed for the per-step products, once per batch: [c; h]·W_cᵀ forward, and
+    /// backward dPre times its context and query column blocks.
+    private let outputWeight = PackedWeight<T>()
+    private let contextWeight = PackedWeight<T>()
+    private let queryWeight = PackedWeight<T>()
     /// Gradient of the memory, [S, B, Hs], after `finishBackward`.
     public let dMemory = Tensor<T>([0])
     /// After `selectBatch`: the prepared sentence each row attends to (nil: row b is sentence b).
@@ -121,6 +126,7 @@ public final class GlobalAttention<T: Real> {
         }
         rowEntries = nil
         backwardBegun = false
+        outputWeight.packTransposed(wC.value.data, outputs: querySize, depth: hs + querySize, ld: hs + querySize)
         scorer.prepare(batch)
         sizeStepWorkspaces()
     }
@@ -131,6 +137,9 @@ public final class GlobalAttention<T: Real> {
         dMemoryBatchMajor.resize([bsz, s, memorySize])
         dMemoryBatchMajor.zero()
         scorer.beginBackward(batch)
+        let h = querySize, hs = memorySize
+        contextWeight.pack(wC.value.data, depth: h, outputs: hs, ld: hs + h)
+        queryWeight.pack(wC.value.data + hs, depth: h, outputs: h, ld: hs + h)
         backwardBegun = true
     }
 
@@ -185,10 +194,7 @@ public final class GlobalAttention<T: Real> {
                 a + r * s, memoryBatchMajor.data + entry(r) * s * hs, cat + r * ld, ldo: ld,
                 lengths: lengthBuffer + r, batch: 1, length: s, n: hs, accumulate: false)
         }
-        T.gemm(
-            transA: false, transB: true, m: bsz, n: h, k: ld,
-            alpha: 1, a: cat, lda: ld, b: wC.value.data, ldb: ld,
-            beta: 0, c: preActivation.data, ldc: h)
+        outputWeight.multiply(cat, lda: ld, rows: bsz, into: preActivation.data, ldc: h, accumulate: false)
         // Not in place: the activation kernels vectorise only when input and output differ.
         T.tanh(preActivation.data, out, bsz * h)
         return out
@@ -213,14 +219,8 @@ public final class GlobalAttention<T: Real> {
             alpha: 1, a: dPre.data, lda: h, b: cat, ldb: ld,
             beta: 1, c: wC.grad.data, ldc: ld)
         // d[c; h] = dPre W_c, split into its two column blocks.
-        T.gemm(
-            transA: false, transB: false, m: bsz, n: hs, k: h,
-            alpha: 1, a: dPre.data, lda: h, b: wC.value.data, ldb: ld,
-            beta: 0, c: dc, ldc: hs)
-        T.gemm(
-            transA: false, transB: false, m: bsz, n: h, k: h,
-            alpha: 1, a: dPre.data, lda: h, b: wC.value.data + hs, ldb: ld,
-            beta: 0, c: dq, ldc: h)
+        contextWeight.multiply(dPre.data, lda: h, rows: bsz, into: dc, ldc: hs, accumulate: false)
+        queryWeight.multiply(dPre.data, lda: h, rows: bsz, into: dq, ldc: h, accumulate: false)
         // Through the context: da[b, s] = dc_b · m[b, s]; dm[b, s] += a[b, s] dc_b.
         T.fill(dWeights.data, 0, bsz * s)
         T.batchedRowDots(dc, ldx: hs, mem, dWeights.data, lengths: lengthBuffer, batch: bsz, length: s, n: hs)

@@ -40,7 +40,7 @@ public final class LSTMCell<T: Real>: RecurrentCell {
 
     public func forward(_ s: RecurrentCellForward<T>) {
         if s.activeRows > 0 {
-            multiplyRecurrent(s.hPrev, rows: s.activeRows, into: s.gates, accumulate: true)
+            s.multiplyRecurrent(into: s.gates, accumulate: true)
         }
         T.lstmForward(
             gates: s.gates, cPrev: s.cPrev!, hPrev: s.hPrev, c: s.c!, tanhC: tanhC.slice(s.cacheSlot), h: s.h,
@@ -53,7 +53,7 @@ public final class LSTMCell<T: Real>: RecurrentCell {
             dh: s.dh, dc: s.dc!, dGates: s.dGates,
             rows: s.rows, hidden: hiddenSize, lengths: s.lengths, step: s.step)
         if s.activeRows > 0 {
-            addRecurrentInputGradient(s.dGates, rows: s.activeRows, into: s.dh)
+            s.addRecurrentInputGradient(s.dGates)
         }
     }
 

@@ -44,7 +44,7 @@ public final class RNNCell<T: Real>: RecurrentCell {
     public func forward(_ s: RecurrentCellForward<T>) {
         let n = hiddenSize
         if s.activeRows > 0 {
-            multiplyRecurrent(s.hPrev, rows: s.activeRows, into: s.gates, accumulate: true)
+            s.multiplyRecurrent(into: s.gates, accumulate: true)
         }
         // Vectorised kernels per row: a handful of calls per row, none per element.
         for r in 0..<s.rows {
@@ -75,7 +75,7 @@ public final class RNNCell<T: Real>: RecurrentCell {
             T.fill(dh, 0, n)
         }
         if s.activeRows > 0 {
-            addRecurrentInputGradient(s.dGates, rows: s.activeRows, into: s.dh)
+            s.addRecurrentInputGradient(s.dGates)
         }
     }
 

@@ -71,6 +71,8 @@ public struct RecurrentCellForward<T: Real> {
     public let c: UnsafeMutablePointer<T>?
     public let y: UnsafeMutablePointer<T>
     public let ldy: Int
+    /// W_hh packed for hPrev · W_hhᵀ (`multiplyRecurrent`).
+    public let recurrentWeight: PackedWeight<T>
 }
 
 /// One backward step as the layer hands it to its cell.
@@ -93,6 +95,8 @@ public struct RecurrentCellBackward<T: Real> {
     /// [B, H]: gradients of the state after the step in, of the state before it out.
     public let dh: UnsafeMutablePointer<T>
     public let dc: UnsafeMutablePointer<T>?
+    /// W_hh packed for dPre · W_hh (`addRecurrentInputGradient`).
+    public let recurrentWeight: PackedWeight<T>
 }
 
 extension RecurrentCell {
@@ -109,25 +113,24 @@ extension RecurrentCell {
         return (wih, whh, biases.map { store.make("\(name).\($0)", [g], initializer, rng: rng) })
     }
 
-    /// out[..rows] (+)= hPrev · W_hhᵀ: the recurrent term of a step's gate pre-activations,
-    /// rows of width G.
-    func multiplyRecurrent(
-        _ hPrev: UnsafePointer<Scalar>, rows: Int, into out: UnsafeMutablePointer<Scalar>, accumulate: Bool
-    ) {
-        let g = weightHH.shape[0], h = weightHH.shape[1]
-        Scalar.gemm(
-            transA: false, transB: true, m: rows, n: g, k: h,
-            alpha: 1, a: hPrev, lda: h, b: weightHH.value.data, ldb: h,
-            beta: accumulate ? 1 : 0, c: out, ldc: g)
-    }
+}
 
-    /// dh[..rows] += dPre · W_hh: the gradient of the previous state through the recurrent
-    /// term, from the gradients of what multiplies it (rows of width G).
-    func addRecurrentInputGradient(_ dPre: UnsafePointer<Scalar>, rows: Int, into dh: UnsafeMutablePointer<Scalar>) {
-        let g = weightHH.shape[0], h = weightHH.shape[1]
-        Scalar.gemm(
-            transA: false, transB: false, m: rows, n: h, k: g,
-            alpha: 1, a: dPre, lda: g, b: weightHH.value.data, ldb: h,
-            beta: 1, c: dh, ldc: h)
+extension RecurrentCellForward {
+    /// out[..activeRows] (+)= hPrev · W_hhᵀ: the recurrent term of the step's gate
+    /// pre-activations, rows of width G.
+    public func multiplyRecurrent(into out: UnsafeMutablePointer<T>, accumulate: Bool) {
+        recurrentWeight.multiply(
+            hPrev, lda: recurrentWeight.depth, rows: activeRows, into: out, ldc: recurrentWeight.outputs,
+            accumulate: accumulate)
+    }
+}
+
+extension RecurrentCellBackward {
+    /// dh[..activeRows] += dPre · W_hh: the gradient of the previous state through the
+    /// recurrent term, from the gradients of what multiplies it (rows of width G).
+    public func addRecurrentInputGradient(_ dPre: UnsafePointer<T>) {
+        recurrentWeight.multiply(
+            dPre, lda: recurrentWeight.depth, rows: activeRows, into: dh, ldc: recurrentWeight.outputs,
+            accumulate: true)
     }
 }

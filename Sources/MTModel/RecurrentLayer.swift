@@ -62,6 +62,15 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     /// API) inputs. Without (a search) it keeps two state slots, used in turn, one step of
     /// caches and no inputs: a fraction of the memory, which would be touched once and wasted.
     public var keepsHistory = true
+    /// The weights of the per-step products, packed at the start of each pass (the weights
+    /// change between passes): W_hh for the recurrent term forward and backward; the step
+    /// API's W_ih, forward over the columns multiplied (`stepInputColumns` onwards; -1 until
+    /// the first step packs it) and backward.
+    let recurrentForward = PackedWeight<T>()
+    let recurrentBackward = PackedWeight<T>()
+    let stepInputForward = PackedWeight<T>()
+    let stepInputBackward = PackedWeight<T>()
+    var stepInputColumns = -1
     /// [B, H]: the gathered state while `selectBatch` re-lays out the workspaces.
     let selectedH = Tensor<T>([0])
     let selectedC = Tensor<T>([0])
@@ -116,6 +125,7 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         if let destination { outputBase = destination }
         input = x
         inputTensor = nil
+        packRecurrentForward()
         setInitialState(slot: stateSlot(reverse ? steps : 0), h0: h0, c0: c0)
         let rows = steps * batch
         if rows > 0 {
@@ -177,6 +187,8 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         sizeStepInputs()
         inputTensor = nil
         stepsRun = 0
+        packRecurrentForward()
+        stepInputColumns = -1
         setInitialState(slot: 0, h0: h0?.data, c0: c0?.data)
     }
 
@@ -215,10 +227,13 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
             for r in 0..<batch { T.copy(table + Int(ids[r]) * gateSize, g + r * gateSize, gateSize) }
         }
         if columns < inputSize {
-            T.gemm(
-                transA: false, transB: true, m: batch, n: gateSize, k: inputSize - columns,
-                alpha: 1, a: xt + columns, lda: inputSize, b: weightIH.value.data + columns, ldb: inputSize,
-                beta: columns > 0 ? 1 : 0, c: g, ldc: gateSize)
+            if stepInputColumns != columns {
+                stepInputForward.packTransposed(
+                    weightIH.value.data + columns, outputs: gateSize, depth: inputSize - columns, ld: inputSize)
+                stepInputColumns = columns
+            }
+            stepInputForward.multiply(
+                xt + columns, lda: inputSize, rows: batch, into: g, ldc: gateSize, accumulate: columns > 0)
         }
         cell.addInputBias(g, rows: batch)
         runStep(t)
@@ -258,6 +273,7 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     public func beginBackward(dFinalH: Tensor<T>? = nil, dFinalC: Tensor<T>? = nil) {
         precondition(keepsHistory, "backward of a pass begun with backward: false")
         seedBackward(dFinalH?.data, dFinalC?.data)
+        stepInputBackward.pack(weightIH.value.data, depth: gateSize, outputs: inputSize, ld: inputSize)
     }
 
     /// Back-propagates step t (from the last step run down to 0) given the gradient of
@@ -265,10 +281,9 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     public func stepBackward(_ t: Int, dOutput: UnsafePointer<T>?) {
         precondition(t < stepsRun)
         backStep(t, dy: dOutput, ldy: hiddenSize)
-        T.gemm(
-            transA: false, transB: false, m: batch, n: inputSize, k: gateSize,
-            alpha: 1, a: dGates.slice(t), lda: gateSize, b: weightIH.value.data, ldb: inputSize,
-            beta: 0, c: inputGradient.slice(t), ldc: inputSize)
+        stepInputBackward.multiply(
+            dGates.slice(t), lda: gateSize, rows: batch, into: inputGradient.slice(t), ldc: inputSize,
+            accumulate: false)
     }
 
     /// Ends the stepwise backward: accumulates the weight gradients of all steps run and
@@ -286,11 +301,16 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         dGates.resize([steps, batch, gateSize])
         inputGradient.resize([steps, batch, inputSize])
         cell.prepareGradients(steps: steps, batch: batch)
+        recurrentBackward.pack(weightHH.value.data, depth: gateSize, outputs: hiddenSize, ld: hiddenSize)
         let n = batch * hiddenSize
         if let dFinalH { T.copy(dFinalH, dh.data, n) } else { dh.zero() }
         if hasCellState {
             if let dFinalC { T.copy(dFinalC, dc.data, n) } else { dc.zero() }
         }
+    }
+
+    func packRecurrentForward() {
+        recurrentForward.packTransposed(weightHH.value.data, outputs: gateSize, depth: hiddenSize, ld: hiddenSize)
     }
 
     /// Slot of state i (after i steps; i = steps is the end) in hStates/cStates.
@@ -352,7 +372,7 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
                 step: t, cacheSlot: cacheSlot(t), rows: batch, activeRows: active, lengths: l.baseAddress!,
                 gates: gates.slice(t), hPrev: hStates.slice(prev), h: hStates.slice(next),
                 cPrev: hasCellState ? cStates.slice(prev) : nil, c: hasCellState ? cStates.slice(next) : nil,
-                y: outputBase + t * batch * outputStride, ldy: outputStride))
+                y: outputBase + t * batch * outputStride, ldy: outputStride, recurrentWeight: recurrentForward))
         }
     }
 
@@ -364,7 +384,7 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
                 step: t, cacheSlot: t, rows: batch, activeRows: active, lengths: l.baseAddress!,
                 gates: gates.slice(t), dGates: dGates.slice(t),
                 hPrev: hStates.slice(prev), cPrev: hasCellState ? cStates.slice(prev) : nil,
-                dy: dy, ldy: ldy, dh: dh.data, dc: hasCellState ? dc.data : nil))
+                dy: dy, ldy: ldy, dh: dh.data, dc: hasCellState ? dc.data : nil, recurrentWeight: recurrentBackward))
         }
     }
 

@@ -50,6 +50,11 @@ public final class Seq2Seq<T: Real> {
     private var decoderDropoutActive = false
     private let droppedOutput = Tensor<T>([0])       // [T, B, H]: dropout(h̃)
     private let dOutput = Tensor<T>([0])             // [T, B, H]: gradient of h̃ from the loss
+    // The generator's rows: only positions with a target (padding costs it nothing).
+    private var targetRows: [Int] = []               // positions t·B + b with a real target
+    private var compactTargets: [Int32] = []
+    private let compactOutput = Tensor<T>([0])       // [N, H]: droppedOutput's rows with a target
+    private let compactGradient = Tensor<T>([0])     // [N, H]: their gradient
     private let dFeed = Tensor<T>([0])               // [B, H]: gradient of h̃_t from step t+1
     private let dStep = Tensor<T>([0])               // [B, H]
     private let dLower = Tensor<T>([0])              // [B, H]
@@ -268,11 +273,27 @@ public final class Seq2Seq<T: Real> {
     /// Sums of the loss over a batch, forward only (no dropout): for validation perplexity.
     public func loss(_ batch: Batch) -> CrossEntropySums {
         forward(batch, training: false, rng: nil)
-        return batch.targetOutput.withUnsafeBufferPointer {
+        let n = gatherTargetRows(batch)
+        return compactTargets.withUnsafeBufferPointer {
             generator.crossEntropy(
-                droppedOutput.data, targets: $0.baseAddress!, rows: batch.targetSteps * batch.batchSize,
-                smoothing: config.labelSmoothing, paddingIndex: SpecialToken.pad)
+                compactOutput.data, targets: $0.baseAddress!, rows: n, smoothing: config.labelSmoothing,
+                paddingIndex: SpecialToken.pad)
         }
+    }
+
+    /// Copies the rows of `droppedOutput` that have a target into `compactOutput` (and their
+    /// targets into `compactTargets`), in order; returns their number.
+    private func gatherTargetRows(_ batch: Batch) -> Int {
+        let h = config.hiddenSize
+        targetRows.removeAll(keepingCapacity: true)
+        compactTargets.removeAll(keepingCapacity: true)
+        for (r, id) in batch.targetOutput.enumerated() where id != SpecialToken.pad {
+            targetRows.append(r)
+            compactTargets.append(id)
+        }
+        compactOutput.resize([targetRows.count, h])
+        for (j, r) in targetRows.enumerated() { T.copy(droppedOutput.data + r * h, compactOutput.data + j * h, h) }
+        return targetRows.count
     }
 
     /// One forward and one backward pass with teacher forcing. Returns the sums over the
@@ -289,12 +310,16 @@ public final class Seq2Seq<T: Real> {
         forward(batch, training: training, rng: rng)
         let b = batch.batchSize, steps = batch.targetSteps, h = config.hiddenSize
         let tokens = Swift.max(1, normalizer ?? batch.targetTokenCount)
-        dOutput.resize([steps, b, h])
-        let sums = batch.targetOutput.withUnsafeBufferPointer {
+        let n = gatherTargetRows(batch)
+        compactGradient.resize([n, h])
+        let sums = compactTargets.withUnsafeBufferPointer {
             generator.crossEntropy(
-                droppedOutput.data, targets: $0.baseAddress!, rows: steps * b, smoothing: config.labelSmoothing,
-                paddingIndex: SpecialToken.pad, gradientScale: T(1 / Double(tokens)), dInput: dOutput.data)
+                compactOutput.data, targets: $0.baseAddress!, rows: n, smoothing: config.labelSmoothing,
+                paddingIndex: SpecialToken.pad, gradientScale: T(1 / Double(tokens)), dInput: compactGradient.data)
         }
+        dOutput.resize([steps, b, h])
+        dOutput.zero()
+        for (j, r) in targetRows.enumerated() { T.copy(compactGradient.data + j * h, dOutput.data + r * h, h) }
         outputDropout.backward(dOutput.data, into: dOutput.data, count: steps * b * h)
         backward(steps: steps)
         return sums

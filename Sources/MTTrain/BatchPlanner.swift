@@ -44,8 +44,9 @@ public struct BatchPosition: Codable, Equatable, Hashable, Comparable, Sendable 
 /// Decides which pairs go together in each batch of each epoch.
 ///
 /// Per epoch: the pairs are shuffled, cut into pools, each pool is sorted by
-/// (source length, target length) and cut greedily into batches within the budget,
-/// then the order of all batches is shuffled. Everything is drawn from a generator
+/// (source length, target length) and cut greedily into batches within the budget, each
+/// batch's pairs are put in order of decreasing target length, then the order of all
+/// batches is shuffled. Everything is drawn from a generator
 /// seeded by (seed, epoch), so an epoch's plan depends on nothing else and a run can
 /// resume at any `BatchPosition` with exactly the batches it would have seen.
 public final class BatchPlanner {
@@ -109,18 +110,26 @@ public final class BatchPlanner {
                 let steps = Int(targetLengths[i]) + 1
                 let wider = max(longest, steps)
                 if !batch.isEmpty, batch.count + 1 > options.maxSentences || (batch.count + 1) * wider > options.maxTokens {
-                    result.append(batch)
+                    result.append(longestTargetsFirst(batch))
                     batch = []
                     longest = 0
                 }
                 batch.append(i)
                 longest = max(longest, steps)
             }
-            if !batch.isEmpty { result.append(batch) }
+            if !batch.isEmpty { result.append(longestTargetsFirst(batch)) }
         }
         rng.shuffle(&result)
         cached = (epoch, result)
         return result
+    }
+
+    /// A batch's pairs by decreasing target length (ties in their order): the decoder's
+    /// per-step products then cover only the sentences still running, a prefix of the rows.
+    private func longestTargetsFirst(_ batch: [Int]) -> [Int] {
+        batch.enumerated().sorted {
+            (targetLengths[$1.element], $0.offset) < (targetLengths[$0.element], $1.offset)
+        }.map(\.element)
     }
 
     public func batchCount(epoch: Int) -> Int { batches(epoch: epoch).count }

@@ -63,7 +63,7 @@ public final class Trainer {
     private var lastCheckpointStep = -1
     private var lastValidation: ValidationResult?
     private var attempts = 0
-    private var totals = (target: 0, source: 0, sentences: 0, seconds: 0.0)
+    private var totals = (target: 0, source: 0, sentences: 0, seconds: 0.0, flops: 0.0)
     /// The statistics since the last log line (or validation).
     private var interval = IntervalStatistics(start: 0)
     /// When this `run` started, and the seconds earlier runs had trained.
@@ -206,6 +206,7 @@ public final class Trainer {
         totals.target += sums.tokens
         totals.source += batch.sourceTokenCount
         totals.sentences += batch.batchSize
+        totals.flops += model.config.trainingFLOPs(sourceLengths: batch.sourceLengths, targetLengths: batch.targetLengths)
         totals.seconds += monotonicSeconds() - stepStart
         try reportProgress(learningRate: lr, batchesPerEpoch: batches.count)
         if t.validationInterval > 0, state.step % t.validationInterval == 0 {
@@ -266,7 +267,8 @@ public final class Trainer {
                 "throughput: \(totals.target) target tokens in \(String(format: "%.1f", s)) s of updates: "
                     + "\(String(format: "%.0f", Double(totals.target) / s)) target tok/s, "
                     + "\(String(format: "%.0f", Double(totals.target + totals.source) / s)) source+target tok/s, "
-                    + "\(String(format: "%.1f", Double(totals.sentences) / s)) sentences/s")
+                    + "\(String(format: "%.1f", Double(totals.sentences) / s)) sentences/s, "
+                    + "\(String(format: "%.1f", totals.flops / s / 1e9)) GFLOP/s of model arithmetic")
         }
         let best = state.earlyStopping.best.map { -$0.rounded(toPlaces: 4) }
         return TrainingOutcome(

@@ -7,7 +7,7 @@ struct MTBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mt-bench",
         abstract: "Benchmarks of the neural core.",
-        subcommands: [LSTMBench.self, GeneratorBench.self, SearchBench.self, TopKBench.self])
+        subcommands: [PeakBench.self, LSTMBench.self, GeneratorBench.self, SearchBench.self, TopKBench.self])
 
     static func main() { mainReportingErrors(program: "mt-bench") }
 }

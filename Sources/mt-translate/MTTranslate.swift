@@ -97,9 +97,10 @@ struct MTTranslate: ParsableCommand {
             let setup = seconds(from: started, to: ready), translation = seconds(from: ready, to: .now())
             StandardError.write(String(
                 format: "mt-translate: %d lines, %d target tokens (with </s>) in %.2f s: %.1f lines/s, "
-                    + "%.0f target tokens/s; model loaded in %.2f s; %d worker(s), beam %d\n",
+                    + "%.0f target tokens/s, %.1f GFLOP/s of model arithmetic; model loaded in %.2f s; %d worker(s), beam %d\n",
                 lines, stream.targetTokens, translation, Double(lines) / translation,
-                Double(stream.targetTokens) / translation, setup, options.workers, beamSize))
+                Double(stream.targetTokens) / translation, translator.arithmetic / translation / 1e9, setup,
+                options.workers, beamSize))
         }
     }
 

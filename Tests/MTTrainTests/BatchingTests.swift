@@ -63,6 +63,18 @@ import Testing
         #expect(Double(real) / Double(padded) > 0.6)
     }
 
+    @Test func longestTargetsComeFirstInEveryBatch() {
+        let data = corpus(3000)
+        let planner = BatchPlanner(corpus: data, options: BatchingOptions(maxTokens: 1000, maxSentences: 64), seed: 1)
+        var mixed = 0
+        for b in planner.batches(epoch: 1) {
+            let lengths = b.map { data.targetLength($0) }
+            #expect(lengths == lengths.sorted(by: >))
+            if Set(lengths).count > 1 { mixed += 1 }
+        }
+        #expect(mixed > 0)
+    }
+
     @Test func resumeReproducesTheRemainingBatches() {
         let data = corpus(500)
         let options = BatchingOptions(maxTokens: 200, maxSentences: 16)

@@ -1,0 +1,110 @@
+import CPackedGEMM
+import Dispatch
+
+/// A weight packed once for many products with few rows: the per-step products of a
+/// recurrent layer (a batch's rows times a weight of thousands of columns), for which a
+/// BLAS would pack the whole weight again on every call.
+///
+/// Pack it when the weight may have changed (each forward or backward pass), then multiply
+/// as often as needed. Float products use the packed kernels (CPackedGEMM): every element is
+/// one fused multiply-add chain in depth order, so the result does not depend on the CPU's
+/// instruction set, the number of rows or threads. Other scalar types, and CPUs without
+/// fused multiply-add, go to `Real.gemm` on the weight itself, which must then stay in place.
+public final class PackedWeight<T: Real> {
+    private var storage: UnsafeMutablePointer<Float>?
+    private var capacity = 0
+    /// Columns of the product and its depth.
+    public private(set) var outputs = 0
+    public private(set) var depth = 0
+    // The weight as given, for the BLAS path.
+    private var weight: UnsafePointer<T>?
+    private var ld = 0
+    private var transposed = false
+
+    /// Whether Float products run on the packed kernels on this CPU.
+    public static var usesPackedKernels: Bool { T.self == Float.self && packed_gemm_fast() != 0 }
+
+    /// The packed kernels' instruction set ("avx512", "avx2" or "portable").
+    public static var kernel: String { String(cString: packed_gemm_kernel()) }
+
+    public init() {}
+
+    deinit { storage?.deallocate() }
+
+    /// For products x·Wᵀ: W is `outputs` rows of `depth` values, rows `ld` apart.
+    public func packTransposed(_ w: UnsafePointer<T>, outputs: Int, depth: Int, ld: Int) {
+        set(w, outputs: outputs, depth: depth, ld: ld, transposed: true)
+        guard let packed = reserve() else { return }
+        w.withMemoryRebound(to: Float.self, capacity: 1) {
+            packed_gemm_pack_transposed($0, Int32(ld), Int32(outputs), Int32(depth), packed)
+        }
+    }
+
+    /// For products d·W: W is `depth` rows of `outputs` values, rows `ld` apart.
+    public func pack(_ w: UnsafePointer<T>, depth: Int, outputs: Int, ld: Int) {
+        set(w, outputs: outputs, depth: depth, ld: ld, transposed: false)
+        guard let packed = reserve() else { return }
+        w.withMemoryRebound(to: Float.self, capacity: 1) {
+            packed_gemm_pack($0, Int32(ld), Int32(depth), Int32(outputs), packed)
+        }
+    }
+
+    private func set(_ w: UnsafePointer<T>, outputs: Int, depth: Int, ld: Int, transposed: Bool) {
+        precondition(outputs > 0 && depth > 0 && ld >= (transposed ? depth : outputs))
+        (weight, self.outputs, self.depth, self.ld, self.transposed) = (w, outputs, depth, ld, transposed)
+    }
+
+    /// The packed buffer, sized for the current shape; nil on the BLAS path.
+    private func reserve() -> UnsafeMutablePointer<Float>? {
+        guard Self.usesPackedKernels else { return nil }
+        let size = packed_gemm_size(Int32(outputs), Int32(depth))
+        if size > capacity {
+            storage?.deallocate()
+            storage = .allocate(capacity: size)
+            capacity = size
+        }
+        return storage
+    }
+
+    /// c[rows × outputs] = a[rows × depth] · B, plus c with `accumulate`. Products large
+    /// enough to share go to `threads` threads (BLAS's count by default), each taking whole
+    /// panels.
+    public func multiply(
+        _ a: UnsafePointer<T>, lda: Int, rows: Int, into c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool,
+        threads: Int? = nil
+    ) {
+        guard rows > 0 else { return }
+        guard Self.usesPackedKernels, let packed = storage else {
+            T.gemm(
+                transA: false, transB: transposed, m: rows, n: outputs, k: depth,
+                alpha: 1, a: a, lda: lda, b: weight!, ldb: ld, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
+            return
+        }
+        let panels = (outputs + Int(PACKED_GEMM_PANEL) - 1) / Int(PACKED_GEMM_PANEL)
+        // About a million multiply-adds per thread pays for waking it.
+        let threads = min(threads ?? BLASThreads.current, panels, max(1, rows * outputs * depth >> 20))
+        a.withMemoryRebound(to: Float.self, capacity: 1) { a in
+            c.withMemoryRebound(to: Float.self, capacity: 1) { c in
+                let (m, n, k) = (Int32(rows), Int32(outputs), Int32(depth))
+                if threads <= 1 {
+                    packed_gemm_multiply(m, n, k, a, Int32(lda), packed, accumulate ? 1 : 0, c, Int32(ldc), 0, Int32(panels))
+                    return
+                }
+                let shared = SharedProduct(a: a, packed: UnsafePointer(packed), c: c)
+                DispatchQueue.concurrentPerform(iterations: threads) { part in
+                    let first = panels * part / threads, end = panels * (part + 1) / threads
+                    packed_gemm_multiply(
+                        m, n, k, shared.a, Int32(lda), shared.packed, accumulate ? 1 : 0, shared.c, Int32(ldc),
+                        Int32(first), Int32(end))
+                }
+            }
+        }
+    }
+}
+
+/// The operands of one product shared by the threads that compute disjoint panels of it.
+private struct SharedProduct: @unchecked Sendable {
+    let a: UnsafePointer<Float>
+    let packed: UnsafePointer<Float>
+    let c: UnsafeMutablePointer<Float>
+}

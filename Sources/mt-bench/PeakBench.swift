@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import MTTensor
+
+/// The host's GEMM peak: a large square sgemm, the best of several runs, at a thread count.
+/// Speed figures of the model (GFLOP/s of model arithmetic, from mt-train's throughput line
+/// and mt-translate --verbose) are set against it.
+struct PeakBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peak", abstract: "Measure the GEMM peak of this host: a square sgemm, best of several runs.")
+    @Option(help: "Matrix size N of the N×N×N product.") var size = 2048
+    @Option(help: "OpenBLAS threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Timed runs (after one warm-up run).") var repeats = 5
+    @Flag(help: "Print only the GFLOP/s figure (for scripts).") var quiet = false
+
+    func validate() throws {
+        guard size >= 64 else { throw ValidationError("--size must be at least 64") }
+        guard threads >= 1, repeats >= 1 else { throw ValidationError("--threads and --repeats must be at least 1") }
+    }
+
+    func run() {
+        BLASThreads.set(threads)
+        let n = size
+        let rng = SeededRandom(seed: 5)
+        let a = Tensor<Float>([n, n]), b = Tensor<Float>([n, n]), c = Tensor<Float>([n, n])
+        rng.fillUniform(a, -1, 1)
+        rng.fillUniform(b, -1, 1)
+        // The layers' most common form: activations times a transposed weight.
+        func product() {
+            Float.gemm(transA: false, transB: true, m: n, n: n, k: n, alpha: 1, a: a.data, lda: n,
+                       b: b.data, ldb: n, beta: 0, c: c.data, ldc: n)
+        }
+        product()
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            product()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let gflops = 2 * Double(n) * Double(n) * Double(n) / best / 1e9
+        if quiet {
+            print(String(format: "%.1f", gflops))
+        } else {
+            print("mt-bench peak: sgemm \(n)×\(n)×\(n), \(BLASThreads.summary): "
+                + String(format: "%.1f GFLOP/s (best of %d, %.1f ms)", gflops, repeats, best * 1e3))
+        }
+    }
+}
