@@ -68,6 +68,8 @@ public final class BeamSearch<T: Real> {
     public init(models: [Seq2Seq<T>], options: BeamSearchOptions) {
         if let problem = options.problem { preconditionFailure("BeamSearchOptions: \(problem)") }
         precondition(!models.isEmpty, "a search needs a model")
+        // Decoding state lives in the model: one object twice would overwrite its own state.
+        precondition(Set(models.map(ObjectIdentifier.init)).count == models.count, "a model twice in the ensemble")
         let model = models[0]
         precondition(
             models.allSatisfy { $0.config.targetVocabularySize == model.config.targetVocabularySize },

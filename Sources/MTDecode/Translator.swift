@@ -107,7 +107,7 @@ public final class Translator<T: Real> {
     public func translations(
         _ inputs: [TranslationInput], firstIndex: Int, warn: (String, Int) -> Void = { _, _ in }
     ) -> [Translation] {
-        var searchInputs: [SearchInput] = [], sourceTokens: [[String]] = []
+        var searchInputs: [SearchInput] = [], sourceTokens: [[String]] = [], targetTokens: [[String]] = []
         for (j, input) in inputs.enumerated() {
             var sources: [[Int32]] = []
             for (m, memberPipeline) in pipelines.enumerated() {
@@ -120,18 +120,23 @@ public final class Translator<T: Real> {
                 sources.append(tokens.map { vocabulary.id(of: $0) })
                 if m == 0 { sourceTokens.append(tokens) }
             }
-            var prefix = input.target.map { pipeline.encodeTarget($0) } ?? []
+            let given = input.target.map { pipeline.subwordTokens($0, side: .target) } ?? []
+            let targetVocabulary = pipeline.targetVocabulary
+            var prefix = given.map { targetVocabulary.id(of: $0) }
             if options.scoring { prefix.append(SpecialToken.eos) }
+            targetTokens.append(given)
             searchInputs.append(SearchInput(sources: sources, prefix: prefix))
         }
         let lists = workers.searchInBatches(searchInputs, batchSize: options.batchSize)
         return lists.enumerated().map { j, list in
             Translation(index: firstIndex + j, sourceTokens: sourceTokens[j],
-                        outputs: list.map { output($0, source: sourceTokens[j]) })
+                        outputs: list.map { output($0, source: sourceTokens[j], prefix: targetTokens[j]) })
         }
     }
 
-    private func output(_ h: Hypothesis, source: [String]) -> Translation.Output {
+    /// The output of hypothesis h, whose first tokens were forced to `prefix` (subwords in
+    /// text form): those are shown as given, also where the vocabulary read them as <unk>.
+    private func output(_ h: Hypothesis, source: [String], prefix: [String]) -> Translation.Output {
         var target = pipeline.targetSubwordTokens(h.tokens)
         if options.replaceUnknown, let alignment = h.alignment {
             for (t, id) in h.tokens.enumerated() where id == SpecialToken.unk && t < target.count {
@@ -139,6 +144,7 @@ public final class Translator<T: Real> {
                 if s >= 0 && s < source.count { target[t] = source[s] }
             }
         }
+        for (t, token) in prefix.enumerated() where t < target.count { target[t] = token }
         let text = TextPipeline.detokenize(target)
         let alignment = options.alignment
             ? WordAlignment(sourceTokens: source, targetTokens: target, positions: h.alignment ?? []) : nil
