@@ -56,7 +56,7 @@ public final class TranslationStream<T: Real> {
                     case .afterTab: input = TranslationInput(tabSeparated: line)
                     case .file(let file):
                         guard let target = try file.nextLine() else {
-                            throw ProgramError("the target file \(file.name) ends before the input", at: "\(reader.name):\(number)")
+                            throw ProgramError("\(file.name) has fewer lines than the input", at: "\(reader.name):\(number)")
                         }
                         input = TranslationInput(source: line, target: target)
                     }
@@ -66,7 +66,7 @@ public final class TranslationStream<T: Real> {
                     queue.push(input)
                 }
                 if case .file(let file) = targets, try file.nextLine() != nil {
-                    throw ProgramError("the target file has more lines than the input", at: "\(file.name):\(number + 1)")
+                    throw ProgramError("\(file.name) has more lines than the input", at: "\(file.name):\(number + 1)")
                 }
                 queue.finish(error: nil)
             } catch {

@@ -1,4 +1,6 @@
 import Foundation
+import MTModelFile
+import MTText
 import Testing
 
 /// End-to-end tests of ensembles, scoring, alignments and prefixes in mt-translate, and of
@@ -31,6 +33,26 @@ import Testing
         }
     }
 
+    @Test func anEnsembleNeedsOneTargetVocabulary() throws {
+        try withModel { dir in
+            let loaded = try ModelFile.load(dir + "/m.safetensors")
+            let p = loaded.pipeline
+            var words = p.targetVocabulary.fileText.split(separator: "\n").map(String.init)
+            words[words.count - 1] = "zzzz\t1"
+            let other = try Vocabulary(fileText: words.joined(separator: "\n") + "\n")
+            var settings = p.settings
+            settings.targetVocabularyHash = other.hash
+            let pipeline = try TextPipeline(
+                settings: settings, sourceCodes: p.sourceCodes, targetCodes: p.targetCodes,
+                sourceVocabulary: p.sourceVocabulary, targetVocabulary: other)
+            try ModelFile.save(loaded.model, pipeline: pipeline, to: dir + "/other.safetensors")
+            let r = try sh("$B --model m.safetensors --model other.safetensors < in.txt", in: dir)
+            #expect(r.status != 0 && r.out.isEmpty)
+            #expect(r.stderr == "mt-translate: error: its target vocabulary differs from that of m.safetensors; "
+                    + "an ensemble needs one (other.safetensors)\n", "\(r.stderr)")
+        }
+    }
+
     @Test func scoresFromTabColumnsOrATargetFileAgreeAndKeepTheLines() throws {
         try withModel { dir in
             let targets = "A man sleeps.\n\nTwo women read a book.\nI play.\nA child reads.\n"
@@ -56,8 +78,8 @@ import Testing
         try withModel { dir in
             let scripts = [
                 "$B --model m.safetensors --score < in.txt": "no target to score (expected SOURCE<TAB>TARGET) (<stdin>:1)",
-                "printf 'a\\n' > short.txt; $B --model m.safetensors --score --target short.txt < in.txt": "ends before the input (<stdin>:2)",
-                "printf 'a\\n\\n\\n\\n\\nb\\n' > long.txt; $B --model m.safetensors --score --target long.txt < in.txt": "more lines than the input (long.txt:6)",
+                "printf 'a\\n' > short.txt; $B --model m.safetensors --score --target short.txt < in.txt": "short.txt has fewer lines than the input (<stdin>:2)",
+                "printf 'a\\n\\n\\n\\n\\nb\\n' > long.txt; $B --model m.safetensors --score --target long.txt < in.txt": "long.txt has more lines than the input (long.txt:6)",
                 "$B --model m.safetensors --target in.txt < in.txt": "--target needs --score",
                 "$B --model m.safetensors --score --n-best 2 < in.txt": "--score takes no --n-best",
                 "$B --model m.safetensors --prefix in.txt --prefix-column < in.txt": "not both",

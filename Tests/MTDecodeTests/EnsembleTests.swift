@@ -6,14 +6,9 @@ import MTText
 import Testing
 
 @Suite struct EnsembleTests {
+    /// The beam-search tests' model, from another seed.
     static func model(seed: UInt64) -> Seq2Seq<Double> {
-        var c = Seq2SeqConfig(sourceVocabularySize: 9, targetVocabularySize: 8)
-        c.embeddingSize = 5
-        c.hiddenSize = 6
-        c.encoderLayers = 2
-        c.decoderLayers = 2
-        c.paramInit = 0.8
-        return Seq2Seq<Double>(c, rng: SeededRandom(seed: seed))
+        Seq2Seq<Double>(BeamSearchTests.model().config, rng: SeededRandom(seed: seed))
     }
 
     @Test func ensembleOfOneIsTheModel() {
