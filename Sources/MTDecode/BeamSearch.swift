@@ -117,6 +117,9 @@ public final class BeamSearch<T: Real> {
     /// one empty hypothesis.
     public func search(_ inputs: [SearchInput]) -> [[Hypothesis]] {
         precondition(inputs.allSatisfy { $0.sources.count == models.count }, "one source per model of the ensemble")
+        let vocabularySize = model.config.targetVocabularySize
+        precondition(inputs.allSatisfy { $0.prefix.allSatisfy { $0 >= 0 && Int($0) < vocabularySize } },
+                     "prefix ids outside the target vocabulary")
         var results = [[Hypothesis]](repeating: [Hypothesis.empty], count: inputs.count)
         let used = inputs.indices.filter { i in inputs[i].sources.allSatisfy { !$0.isEmpty } }
         guard !used.isEmpty else { return results }
