@@ -144,6 +144,14 @@ let package = Package(
             ],
             swiftSettings: commonSwiftSettings
         ),
+        // MARK: checkpoint averaging
+
+        .executableTarget(
+            name: "mt-average",
+            dependencies: ["MTCore", "MTCommandLine", "MTModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: commonSwiftSettings
+        ),
+
         .executableTarget(
             name: "mt-bench",
             dependencies: ["MTCommandLine", "MTTensor", "MTModel", "MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -23,8 +23,17 @@ import MTTensor
 /// Decoding keeps no training caches: the decoder runs with a capacity of one step and
 /// `selectDecoderBatch` carries the states (reordered) from one step to the next.
 /// With K = 1 this is greedy search, token for token.
+///
+/// An ensemble of models searches as one model whose log-probabilities at each step are
+/// the mean of theirs (each model encodes its own source ids and runs its own decoder on
+/// the same rows); attention and alignments are the first model's. A prefix forces the
+/// first tokens of a sentence's output (one live hypothesis until it ends); a prefix
+/// ending in `</s>` is the whole output, which scores a given target (forced decoding).
 public final class BeamSearch<T: Real> {
+    /// The first model of `models`: its attention gives the alignments.
     public let model: Seq2Seq<T>
+    /// The models whose log-probabilities are averaged; one model searches alone.
+    public let models: [Seq2Seq<T>]
     public let options: BeamSearchOptions
     /// Decoder rows run so far (one per live hypothesis per step): the search's work.
     public private(set) var decodedRows = 0
@@ -38,23 +47,38 @@ public final class BeamSearch<T: Real> {
     private var attentionArgmax: [Int32] = []
     private var rowBuffer: [Double] = []
     private var candidates: [Candidate] = []
-    // The output layer restricted to a batch's shortlist: its rows of the weight and bias.
-    private let shortlistWeight = Tensor<T>([0])
-    private let shortlistBias = Tensor<T>([0])
-    /// The output layer (all of it, or the shortlist's rows) packed once per batch, and the
-    /// step's logits.
-    private let outputWeight = PackedWeight<T>()
-    private let logits = Tensor<T>([0])
+    // Each model's output layer restricted to a batch's shortlist: its rows of the weight and bias.
+    private let shortlistWeights: [Tensor<T>]
+    private let shortlistBiases: [Tensor<T>]
+    /// Each model's output layer (all of it, or the shortlist's rows) packed once per batch,
+    /// and the step's logits.
+    private let outputWeights: [PackedWeight<T>]
+    private let stepLogitBuffers: [Tensor<T>]
+    // An ensemble's mean log-probabilities of the step, [rows, columns].
+    private var meanLogProbabilities: [Double] = []
 
     // The search tree of the current batch: one node per live hypothesis ever made.
     private var nodeToken: [Int32] = []
     private var nodeParent: [Int32] = []
     private var nodeSource: [Int32] = []
     private var nodeAttention: [Int] = []     // offset into attentionPool, or -1
+    private var nodeLogProbability: [Double] = []   // the step's log-probability (keepTokenScores)
     private var attentionPool: [Double] = []
 
-    public init(model: Seq2Seq<T>, options: BeamSearchOptions) {
+    public convenience init(model: Seq2Seq<T>, options: BeamSearchOptions) {
+        self.init(models: [model], options: options)
+    }
+
+    /// `models` share the target vocabulary; the shortlist, if any, is the first model's.
+    public init(models: [Seq2Seq<T>], options: BeamSearchOptions) {
         if let problem = options.problem { preconditionFailure("BeamSearchOptions: \(problem)") }
+        precondition(!models.isEmpty, "a search needs a model")
+        // Decoding state lives in the model: one object twice would overwrite its own state.
+        precondition(Set(models.map(ObjectIdentifier.init)).count == models.count, "a model twice in the ensemble")
+        let model = models[0]
+        precondition(
+            models.allSatisfy { $0.config.targetVocabularySize == model.config.targetVocabularySize },
+            "the ensemble's target vocabularies differ in size")
         if let shortlist = options.shortlist {
             precondition(
                 shortlist.sourceVocabularySize == model.config.sourceVocabularySize
@@ -62,7 +86,12 @@ public final class BeamSearch<T: Real> {
                 "the shortlist's vocabulary sizes differ from the model's")
         }
         self.model = model
+        self.models = models
         self.options = options
+        shortlistWeights = models.map { _ in Tensor<T>([0]) }
+        shortlistBiases = models.map { _ in Tensor<T>([0]) }
+        outputWeights = models.map { _ in PackedWeight<T>() }
+        stepLogitBuffers = models.map { _ in Tensor<T>([0]) }
     }
 
     private struct Candidate {
@@ -79,48 +108,64 @@ public final class BeamSearch<T: Real> {
         var rows: Range<Int>         // its rows in the current decoder batch
         var nodes: [Int32]           // node of each row (-1: the start)
         var scores: [Double]         // cumulative log-prob of each row
+        var prefix: [Int32]          // the output's forced first tokens
         var finished: [Hypothesis] = []
     }
 
     /// n-best lists (best first, `options.nBest` long) for source id sequences without
-    /// `<s>`/`</s>`, in the order given. An empty source gives one empty hypothesis.
+    /// `<s>`/`</s>`, in the order given (each model of an ensemble reads the same ids).
+    /// An empty source gives one empty hypothesis.
     public func search(_ sources: [[Int32]]) -> [[Hypothesis]] {
-        var results = [[Hypothesis]](repeating: [Hypothesis.empty], count: sources.count)
-        let used = sources.indices.filter { !sources[$0].isEmpty }
+        search(sources.map { SearchInput(sources: Array(repeating: $0, count: models.count)) })
+    }
+
+    /// n-best lists for the inputs, in the order given. An input with an empty source gives
+    /// one empty hypothesis.
+    public func search(_ inputs: [SearchInput]) -> [[Hypothesis]] {
+        precondition(inputs.allSatisfy { $0.sources.count == models.count }, "one source per model of the ensemble")
+        let vocabularySize = model.config.targetVocabularySize
+        precondition(inputs.allSatisfy { $0.prefix.allSatisfy { $0 >= 0 && Int($0) < vocabularySize } },
+                     "prefix ids outside the target vocabulary")
+        var results = [[Hypothesis]](repeating: [Hypothesis.empty], count: inputs.count)
+        let used = inputs.indices.filter { i in inputs[i].sources.allSatisfy { !$0.isEmpty } }
         guard !used.isEmpty else { return results }
-        let batch = used.map { sources[$0] }
-        encode(batch)
-        let allowed = outputVocabulary(for: batch)
+        for (m, member) in models.enumerated() { encode(used.map { inputs[$0].sources[m] }, model: member) }
+        let allowed = outputVocabulary(for: used.map { inputs[$0].sources[0] }, prefixes: used.map { inputs[$0].prefix })
         let v = allowed?.count ?? model.config.targetVocabularySize
-        outputWeight.packTransposed(
-            allowed == nil ? model.generator.weight.value.data : shortlistWeight.data, outputs: v,
-            depth: model.generator.inputSize, ld: model.generator.inputSize)
-        let config = model.config
-        arithmetic += Double(batch.reduce(0) { $0 + $1.count }) * (config.encoderFLOPsPerToken + config.attentionKeyFLOPsPerSourceToken)
-            + Double(batch.count) * config.bridgeFLOPsPerSentence
+        for (m, member) in models.enumerated() {
+            let generator = member.generator
+            outputWeights[m].packTransposed(
+                allowed == nil ? generator.weight.value.data : shortlistWeights[m].data, outputs: v,
+                depth: generator.inputSize, ld: generator.inputSize)
+            let config = member.config
+            arithmetic += Double(used.reduce(0) { $0 + inputs[$1].sources[m].count })
+                * (config.encoderFLOPsPerToken + config.attentionKeyFLOPsPerSourceToken)
+                + Double(used.count) * config.bridgeFLOPsPerSentence
+        }
         let k = Swift.min(options.beamSize, v)
         resetTree()
         var active: [Sentence] = used.enumerated().map { col, i in
-            Sentence(index: i, sourceLength: sources[i].count,
-                     limit: options.maxLength(sourceLength: sources[i].count),
-                     rows: col..<(col + 1), nodes: [-1], scores: [0])
+            let n = inputs[i].sources[0].count, prefix = inputs[i].prefix
+            return Sentence(index: i, sourceLength: n,
+                            limit: Swift.max(options.maxLength(sourceLength: n), prefix.count),
+                            rows: col..<(col + 1), nodes: [-1], scores: [0], prefix: prefix)
         }
         var step = 0
         while !active.isEmpty {
-            let weights = scoreNextTokens(of: active, k: k, columns: v, allowed: allowed)
+            let weights = scoreNextTokens(of: active, step: step, k: k, columns: v, allowed: allowed)
             var selectedRows: [Int] = []
             active = active.compactMap {
                 advance($0, step: step, k: k, attention: weights, selectedRows: &selectedRows, results: &results)
             }
             guard !active.isEmpty else { break }
-            model.selectDecoderBatch(selectedRows)
+            for member in models { member.selectDecoderBatch(selectedRows) }
             step += 1
         }
         return results
     }
 
     /// Encodes a batch of non-empty sources and starts the decoder with a capacity of one step.
-    private func encode(_ sources: [[Int32]]) {
+    private func encode(_ sources: [[Int32]], model: Seq2Seq<T>) {
         let steps = sources.map(\.count).max()!
         model.encode(
             source: Padding.timeMajor(sources, steps: steps), sourceLengths: sources.map { Int32($0.count) },
@@ -128,11 +173,16 @@ public final class BeamSearch<T: Real> {
         model.beginDecoding(steps: 1, targetLengths: nil, training: false, backward: false)
     }
 
-    /// The target ids the output layer scores for this batch: the shortlist's union, to which
-    /// the layer is then restricted, or nil for the whole vocabulary. A union smaller than
-    /// the beam (a tiny shortlist) would starve it, so then all ids are scored.
-    private func outputVocabulary(for sources: [[Int32]]) -> [Int32]? {
-        guard let allowed = options.shortlist?.targets(for: sources), allowed.count >= options.beamSize else { return nil }
+    /// The target ids the output layer scores for this batch: the shortlist's union (with
+    /// the prefixes' tokens), to which the layer is then restricted, or nil for the whole
+    /// vocabulary. A union smaller than the beam (a tiny shortlist) would starve it, so then
+    /// all ids are scored.
+    private func outputVocabulary(for sources: [[Int32]], prefixes: [[Int32]]) -> [Int32]? {
+        guard var allowed = options.shortlist?.targets(for: sources) else { return nil }
+        if prefixes.contains(where: { !$0.isEmpty }) {
+            allowed = Array(Set(allowed).union(prefixes.joined())).sorted()
+        }
+        guard allowed.count >= options.beamSize else { return nil }
         restrictOutputLayer(to: allowed)
         return allowed
     }
@@ -142,13 +192,18 @@ public final class BeamSearch<T: Real> {
         nodeParent.removeAll(keepingCapacity: true)
         nodeSource.removeAll(keepingCapacity: true)
         nodeAttention.removeAll(keepingCapacity: true)
+        nodeLogProbability.removeAll(keepingCapacity: true)
         attentionPool.removeAll(keepingCapacity: true)
     }
 
     /// One decoder step over every live row: the K best next tokens of each row by
-    /// log-probability into `topIndices`/`topValues` (target ids), and with `keepAlignment`
-    /// each row's most-attended source position. Returns the step's attention weights.
-    private func scoreNextTokens(of active: [Sentence], k: Int, columns v: Int, allowed: [Int32]?) -> UnsafeMutablePointer<T> {
+    /// log-probability (an ensemble's mean) into `topIndices`/`topValues` (target ids), in a
+    /// row whose sentence is still in its prefix only the forced token (first slot), and with
+    /// `keepAlignment` each row's most-attended source position. Returns the step's
+    /// attention weights (the first model's).
+    private func scoreNextTokens(
+        of active: [Sentence], step: Int, k: Int, columns v: Int, allowed: [Int32]?
+    ) -> UnsafeMutablePointer<T> {
         // Inputs: <s> first, then each row's last token.
         inputIds.removeAll(keepingCapacity: true)
         var sourcePositions = 0
@@ -158,23 +213,42 @@ public final class BeamSearch<T: Real> {
         }
         let rowCount = inputIds.count
         // The step's cost is linear in the source length: rows × cost at the mean length.
-        arithmetic += Double(rowCount) * model.config.decoderStepFLOPs(
-            sourceLength: Double(sourcePositions) / Double(rowCount), outputColumns: v,
-            embeddingLookedUp: model.targetInputTable != nil)
-        inputIds.withUnsafeBufferPointer { model.embedTargetStep(0, ids: $0.baseAddress!) }
-        let hidden = model.decodeStep(0)
+        for member in models {
+            arithmetic += Double(rowCount) * member.config.decoderStepFLOPs(
+                sourceLength: Double(sourcePositions) / Double(rowCount), outputColumns: v,
+                embeddingLookedUp: member.targetInputTable != nil)
+        }
         decodedRows += rowCount
-        let logits = model.generator.logitRows(
-            hidden, rows: rowCount, packed: outputWeight,
-            bias: allowed == nil ? model.generator.bias.value.data : shortlistBias.data, into: self.logits)
         if topIndices.count < rowCount * k {
             topIndices = [Int32](repeating: 0, count: rowCount * k)
             topValues = [Double](repeating: 0, count: rowCount * k)
         }
-        topIndices.withUnsafeMutableBufferPointer { idx in
-            topValues.withUnsafeMutableBufferPointer { val in
-                T.logSoftmaxTopKRows(logits.data, rows: rowCount, cols: v, k: k,
-                           indices: idx.baseAddress!, values: val.baseAddress!)
+        let logits = stepLogits(0, rows: rowCount, columns: v, restricted: allowed != nil)
+        if models.count == 1 {
+            topIndices.withUnsafeMutableBufferPointer { idx in
+                topValues.withUnsafeMutableBufferPointer { val in
+                    T.logSoftmaxTopKRows(logits.data, rows: rowCount, cols: v, k: k,
+                               indices: idx.baseAddress!, values: val.baseAddress!)
+                }
+            }
+        } else {
+            averageLogProbabilities(first: logits, rows: rowCount, columns: v, restricted: allowed != nil)
+            meanLogProbabilities.withUnsafeBufferPointer { mean in
+                topIndices.withUnsafeMutableBufferPointer { idx in
+                    topValues.withUnsafeMutableBufferPointer { val in
+                        Double.topKRows(mean.baseAddress!, rows: rowCount, cols: v, k: k,
+                                        indices: idx.baseAddress!, values: val.baseAddress!)
+                    }
+                }
+            }
+        }
+        for sentence in active where step < sentence.prefix.count {
+            let column = allowed.map { Self.column(of: sentence.prefix[step], in: $0) } ?? Int(sentence.prefix[step])
+            for r in sentence.rows {
+                topIndices[r * k] = Int32(column)
+                topValues[r * k] = models.count == 1
+                    ? T.logSoftmaxAt(logits.data + r * v, cols: v, column: column)
+                    : meanLogProbabilities[r * v + column]
             }
         }
         if let allowed {
@@ -191,6 +265,44 @@ public final class BeamSearch<T: Real> {
         return weights
     }
 
+    /// Runs model m's decoder step on `inputIds` and returns its logits [rows, columns]
+    /// (over the shortlist's ids when restricted).
+    private func stepLogits(_ m: Int, rows: Int, columns v: Int, restricted: Bool) -> Tensor<T> {
+        let member = models[m]
+        inputIds.withUnsafeBufferPointer { member.embedTargetStep(0, ids: $0.baseAddress!) }
+        let hidden = member.decodeStep(0)
+        return member.generator.logitRows(
+            hidden, rows: rows, packed: outputWeights[m],
+            bias: restricted ? shortlistBiases[m].data : member.generator.bias.value.data, into: stepLogitBuffers[m])
+    }
+
+    /// The ensemble's step: the mean of the models' log-softmax rows into
+    /// `meanLogProbabilities`, starting from the first model's logits.
+    private func averageLogProbabilities(first: Tensor<T>, rows: Int, columns v: Int, restricted: Bool) {
+        if meanLogProbabilities.count < rows * v { meanLogProbabilities = [Double](repeating: 0, count: rows * v) }
+        let weight = 1 / Double(models.count)
+        meanLogProbabilities.withUnsafeMutableBufferPointer { mean in
+            T.addLogSoftmaxRows(first.data, rows: rows, cols: v, weight: weight, into: mean.baseAddress!, accumulate: false)
+        }
+        for m in 1..<models.count {
+            let logits = stepLogits(m, rows: rows, columns: v, restricted: restricted)
+            meanLogProbabilities.withUnsafeMutableBufferPointer { mean in
+                T.addLogSoftmaxRows(logits.data, rows: rows, cols: v, weight: weight, into: mean.baseAddress!, accumulate: true)
+            }
+        }
+    }
+
+    /// The position of target id `id` in the ascending output vocabulary `allowed` (which holds it).
+    private static func column(of id: Int32, in allowed: [Int32]) -> Int {
+        var low = 0, high = allowed.count
+        while low < high {
+            let mid = (low + high) / 2
+            if allowed[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        precondition(low < allowed.count && allowed[low] == id, "prefix token \(id) outside the output vocabulary")
+        return low
+    }
+
     /// Takes a sentence one step on: of the K best continuations of each of its rows, the K
     /// best overall by cumulative log-probability. One ending in `</s>` among them (or any,
     /// at the length limit) finishes; the K best others live on as new nodes, their rows
@@ -203,8 +315,10 @@ public final class BeamSearch<T: Real> {
         var sentence = sentence
         let ld = model.attention.sourceLength
         candidates.removeAll(keepingCapacity: true)
+        // In the prefix, a row's only continuation is the forced token.
+        let width = step < sentence.prefix.count ? 1 : k
         for (j, r) in sentence.rows.enumerated() {
-            for c in 0..<k {
+            for c in 0..<width {
                 let slot = r * k + c
                 candidates.append(Candidate(
                     score: sentence.scores[j] + topValues[slot], row: r, token: topIndices[slot], order: slot))
@@ -233,7 +347,7 @@ public final class BeamSearch<T: Real> {
         var nodes: [Int32] = [], scores: [Double] = []
         for c in alive {
             let j = c.row - sentence.rows.lowerBound
-            nodes.append(addNode(token: c.token, parent: sentence.nodes[j], row: c.row,
+            nodes.append(addNode(token: c.token, parent: sentence.nodes[j], row: c.row, logProbability: topValues[c.order],
                                  attentionRow: weights + c.row * ld, length: sentence.sourceLength))
             scores.append(c.score)
             selectedRows.append(c.row)
@@ -252,23 +366,28 @@ public final class BeamSearch<T: Real> {
         return bestLive / options.lengthNormalizer(sentence.limit) <= sentence.finished[k - 1].score
     }
 
-    /// Copies the generator's rows for `ids` into the shortlist layer.
+    /// Copies each model's generator rows for `ids` into its shortlist layer.
     private func restrictOutputLayer(to ids: [Int32]) {
-        let h = model.generator.inputSize
-        shortlistWeight.resize([ids.count, h])
-        shortlistBias.resize([ids.count])
-        let weight = model.generator.weight.value.data, bias = model.generator.bias.value.data
-        for (j, id) in ids.enumerated() {
-            T.copy(weight + Int(id) * h, shortlistWeight.data + j * h, h)
-            shortlistBias.data[j] = bias[Int(id)]
+        for (m, member) in models.enumerated() {
+            let h = member.generator.inputSize, shortlistWeight = shortlistWeights[m], shortlistBias = shortlistBiases[m]
+            shortlistWeight.resize([ids.count, h])
+            shortlistBias.resize([ids.count])
+            let weight = member.generator.weight.value.data, bias = member.generator.bias.value.data
+            for (j, id) in ids.enumerated() {
+                T.copy(weight + Int(id) * h, shortlistWeight.data + j * h, h)
+                shortlistBias.data[j] = bias[Int(id)]
+            }
         }
     }
 
-    /// Records a live hypothesis's newest token (and what is kept of its attention).
-    private func addNode(token: Int32, parent: Int32, row: Int, attentionRow: UnsafePointer<T>, length: Int) -> Int32 {
+    /// Records a live hypothesis's newest token (and what is kept of its attention and score).
+    private func addNode(
+        token: Int32, parent: Int32, row: Int, logProbability: Double, attentionRow: UnsafePointer<T>, length: Int
+    ) -> Int32 {
         nodeToken.append(token)
         nodeParent.append(parent)
         nodeSource.append(options.keepAlignment ? attentionArgmax[row] : -1)
+        if options.keepTokenScores { nodeLogProbability.append(logProbability) }
         if options.keepAttention {
             let offset = attentionPool.count
             attentionPool.append(contentsOf: repeatElement(0, count: length))
@@ -283,12 +402,13 @@ public final class BeamSearch<T: Real> {
     /// The finished hypothesis of candidate c: its row's history, plus c's token unless it is `</s>`.
     private func finish(_ c: Candidate, sentence: Sentence, step: Int, attentionRow: UnsafePointer<T>) -> Hypothesis {
         let eos = c.token == SpecialToken.eos
-        var tokens: [Int32] = [], sourcePositions: [Int] = [], attention: [[Double]] = []
+        var tokens: [Int32] = [], sourcePositions: [Int] = [], attention: [[Double]] = [], stepScores: [Double] = []
         var node = sentence.nodes[c.row - sentence.rows.lowerBound]
         while node >= 0 {
             let n = Int(node)
             tokens.append(nodeToken[n])
             if options.keepAlignment { sourcePositions.append(Int(nodeSource[n])) }
+            if options.keepTokenScores { stepScores.append(nodeLogProbability[n]) }
             if options.keepAttention {
                 let o = nodeAttention[n]
                 attention.append(Array(attentionPool[o..<(o + sentence.sourceLength)]))
@@ -298,6 +418,8 @@ public final class BeamSearch<T: Real> {
         tokens.reverse()
         sourcePositions.reverse()
         attention.reverse()
+        stepScores.reverse()
+        if options.keepTokenScores { stepScores.append(topValues[c.order]) }
         if !eos {
             tokens.append(c.token)
             if options.keepAlignment { sourcePositions.append(Int(attentionArgmax[c.row])) }
@@ -312,7 +434,8 @@ public final class BeamSearch<T: Real> {
             tokens: tokens, logProbability: c.score, score: c.score / options.lengthNormalizer(length),
             length: length, endedWithEOS: eos,
             attention: options.keepAttention ? attention : nil,
-            alignment: options.keepAlignment ? sourcePositions : nil)
+            alignment: options.keepAlignment ? sourcePositions : nil,
+            tokenLogProbabilities: options.keepTokenScores ? stepScores : nil)
     }
 }
 
@@ -320,8 +443,13 @@ extension BeamSearch {
     /// The batches `searchInBatches` searches: source indices sorted by length (then index),
     /// cut into runs of at most `batchSize`.
     public static func batches(_ sources: [[Int32]], batchSize: Int) -> [ArraySlice<Int>] {
+        batches(lengths: sources.map(\.count), batchSize: batchSize)
+    }
+
+    /// The same batches for sources of these lengths.
+    public static func batches(lengths: [Int], batchSize: Int) -> [ArraySlice<Int>] {
         precondition(batchSize > 0)
-        let order = sources.indices.sorted { (sources[$0].count, $0) < (sources[$1].count, $1) }
+        let order = lengths.indices.sorted { (lengths[$0], $0) < (lengths[$1], $1) }
         return stride(from: 0, to: order.count, by: batchSize).map {
             order[$0..<Swift.min($0 + batchSize, order.count)]
         }
@@ -331,9 +459,14 @@ extension BeamSearch {
     /// sentences of similar length (sorted by length); results in input order. The longest
     /// batch goes first, so the model's buffers reach their size once instead of growing.
     public func searchInBatches(_ sources: [[Int32]], batchSize: Int) -> [[Hypothesis]] {
-        var result = [[Hypothesis]](repeating: [], count: sources.count)
-        for chunk in Self.batches(sources, batchSize: batchSize).reversed() {
-            let out = search(chunk.map { sources[$0] })
+        searchInBatches(sources.map { SearchInput(sources: Array(repeating: $0, count: models.count)) }, batchSize: batchSize)
+    }
+
+    /// The same for inputs, batched by the first model's source lengths.
+    public func searchInBatches(_ inputs: [SearchInput], batchSize: Int) -> [[Hypothesis]] {
+        var result = [[Hypothesis]](repeating: [], count: inputs.count)
+        for chunk in Self.batches(lengths: inputs.map(\.sources[0].count), batchSize: batchSize).reversed() {
+            let out = search(chunk.map { inputs[$0] })
             for (j, i) in chunk.enumerated() { result[i] = out[j] }
         }
         return result

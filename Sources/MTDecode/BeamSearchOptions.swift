@@ -25,8 +25,10 @@ public struct BeamSearchOptions: Equatable, Sendable {
     public var shortlist: Shortlist?
     /// Keep every step's attention weights (for --attention).
     public var keepAttention = false
-    /// Keep each token's most-attended source position (for --replace-unk).
+    /// Keep each token's most-attended source position (for --replace-unk and --alignment).
     public var keepAlignment = false
+    /// Keep each scored step's log-probability (for --token-scores).
+    public var keepTokenScores = false
 
     public init() {}
 

@@ -15,9 +15,11 @@ public struct Hypothesis: Equatable, Sendable {
     public var attention: [[Double]]?
     /// When requested: per token, the source position with the highest attention weight.
     public var alignment: [Int]?
+    /// When requested: per scored step, its log-probability (they add up to `logProbability`).
+    public var tokenLogProbabilities: [Double]?
 
     public init(tokens: [Int32], logProbability: Double, score: Double, length: Int, endedWithEOS: Bool,
-                attention: [[Double]]? = nil, alignment: [Int]? = nil) {
+                attention: [[Double]]? = nil, alignment: [Int]? = nil, tokenLogProbabilities: [Double]? = nil) {
         self.tokens = tokens
         self.logProbability = logProbability
         self.score = score
@@ -25,9 +27,11 @@ public struct Hypothesis: Equatable, Sendable {
         self.endedWithEOS = endedWithEOS
         self.attention = attention
         self.alignment = alignment
+        self.tokenLogProbabilities = tokenLogProbabilities
     }
 
     /// The output for an empty source: nothing, scored 0.
     public static let empty = Hypothesis(
-        tokens: [], logProbability: 0, score: 0, length: 0, endedWithEOS: false, attention: [], alignment: [])
+        tokens: [], logProbability: 0, score: 0, length: 0, endedWithEOS: false, attention: [], alignment: [],
+        tokenLogProbabilities: [])
 }

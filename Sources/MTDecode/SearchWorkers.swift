@@ -8,20 +8,32 @@ import MTTensor
 /// independent, so the workers take whole batches — exactly those `searchInBatches` makes —
 /// and the results are those of one searcher, in input order. Batches are taken longest
 /// first, so the last ones to finish are short and the workers end together.
+/// An ensemble's worker has a replica of each of its models.
 public final class SearchWorkers<T: Real> {
     public let searchers: [BeamSearch<T>]
 
     /// `workers` searchers; the first uses `model` itself, the others replicas of it.
-    public init(model: Seq2Seq<T>, options: BeamSearchOptions, workers: Int) {
+    public convenience init(model: Seq2Seq<T>, options: BeamSearchOptions, workers: Int) {
+        self.init(models: [model], options: options, workers: workers)
+    }
+
+    /// `workers` searchers of the ensemble `models`; the first uses the models themselves.
+    public init(models: [Seq2Seq<T>], options: BeamSearchOptions, workers: Int) {
         precondition(workers >= 1, "at least one worker")
         searchers = (0..<workers).map { w in
-            BeamSearch(model: w == 0 ? model : model.replica(), options: options)
+            BeamSearch(models: w == 0 ? models : models.map { $0.replica() }, options: options)
         }
     }
 
     /// n-best lists of `sources` in input order, as `BeamSearch.searchInBatches` gives them.
     public func searchInBatches(_ sources: [[Int32]], batchSize: Int) -> [[Hypothesis]] {
-        let batches = BeamSearch<T>.batches(sources, batchSize: batchSize)
+        let models = searchers[0].models.count
+        return searchInBatches(sources.map { SearchInput(sources: Array(repeating: $0, count: models)) }, batchSize: batchSize)
+    }
+
+    /// n-best lists of `inputs` in input order, as `BeamSearch.searchInBatches` gives them.
+    public func searchInBatches(_ sources: [SearchInput], batchSize: Int) -> [[Hypothesis]] {
+        let batches = BeamSearch<T>.batches(lengths: sources.map(\.sources[0].count), batchSize: batchSize)
         let workers = Swift.min(searchers.count, batches.count)
         if workers <= 1 { return searchers[0].searchInBatches(sources, batchSize: batchSize) }
         let results = ResultSlots(count: sources.count)

@@ -13,6 +13,14 @@ public struct TranslationOptions: Equatable, Sendable {
     public var attention = false
     /// Threads translating batches at the same time, each with its own copy of the model.
     public var workers = 1
+    /// Score each input's target instead of searching (forced decoding): the output is the
+    /// given target and its log-probability. The search settings other than the length
+    /// limit do not apply.
+    public var scoring = false
+    /// Keep each scored step's log-probability (`Translation.Output.tokenLogProbabilities`).
+    public var tokenScores = false
+    /// Word alignments from the attention (`Translation.Output.alignment`).
+    public var alignment = false
 
     public init() {}
 
@@ -21,6 +29,8 @@ public struct TranslationOptions: Equatable, Sendable {
         if batchSize < 1 { return "batch size must be at least 1" }
         if maxSourceLength < 1 { return "maximum source length must be at least 1" }
         if workers < 1 { return "at least one worker thread is needed" }
+        if scoring && nBestFormat { return "scoring gives one score per input, not n-best lists" }
+        if scoring && search.shortlist != nil { return "scoring uses the whole target vocabulary, not a shortlist" }
         return nil
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MTCore
 import MTTensor
 import MTText
 
@@ -9,6 +10,9 @@ import MTText
 /// keeps flowing (a file, a pipe from a fast producer) is cut into the same chunks on
 /// every run, so its output does not depend on thread timing. One output line per input
 /// line (nBest with n-best output), in input order.
+///
+/// Target text (prefixes, or the targets to score) comes after a tab in each input line or
+/// from a second file read line for line with the input (`TargetText`).
 public final class TranslationStream<T: Real> {
     public let translator: Translator<T>
     public var chunkSize: Int
@@ -24,15 +28,46 @@ public final class TranslationStream<T: Real> {
         self.pause = pause
     }
 
+    /// Where each input's target text comes from.
+    public enum TargetText {
+        case none
+        /// `SOURCE<TAB>TARGET` lines (a line without a tab has no target text).
+        case afterTab
+        /// Line n of this file goes with input line n; the two must have as many lines.
+        case file(LineReader)
+    }
+
     /// Translates everything `reader` yields. `warn` gets warnings (with their location
-    /// `name:line`) about cut lines. Returns the number of lines translated.
+    /// `name:line`) about cut lines. Returns the number of lines translated. When scoring,
+    /// a non-empty input line without target text is an error.
     @discardableResult
-    public func run(reader: LineReader, output: LineWriter, attention: LineWriter?,
+    public func run(reader: LineReader, targets: TargetText = .none, output: LineWriter, attention: LineWriter?,
                     warn: @escaping (String) -> Void) throws -> Int {
         let queue = LineQueue()
+        let scoring = translator.options.scoring
         let thread = Thread {
             do {
-                while let line = try reader.nextLine() { queue.push(line) }
+                var number = 0
+                while let line = try reader.nextLine() {
+                    number += 1
+                    let input: TranslationInput
+                    switch targets {
+                    case .none: input = TranslationInput(source: line)
+                    case .afterTab: input = TranslationInput(tabSeparated: line)
+                    case .file(let file):
+                        guard let target = try file.nextLine() else {
+                            throw ProgramError("\(file.name) has fewer lines than the input", at: "\(reader.name):\(number)")
+                        }
+                        input = TranslationInput(source: line, target: target)
+                    }
+                    if scoring && input.target == nil && !line.isEmpty {
+                        throw ProgramError("no target to score (expected SOURCE<TAB>TARGET)", at: "\(reader.name):\(number)")
+                    }
+                    queue.push(input)
+                }
+                if case .file(let file) = targets, try file.nextLine() != nil {
+                    throw ProgramError("\(file.name) has more lines than the input", at: "\(file.name):\(number + 1)")
+                }
                 queue.finish(error: nil)
             } catch {
                 queue.finish(error: error)
@@ -40,7 +75,8 @@ public final class TranslationStream<T: Real> {
         }
         thread.stackSize = 1 << 22
         thread.start()
-        let nBest = translator.options.nBestFormat ? translator.options.search.nBest : nil
+        let options = translator.options
+        let nBest = options.nBestFormat ? options.search.nBest : nil
         var index = 0
         while true {
             let (lines, end, error) = queue.take(max: chunkSize, pause: pause)
@@ -50,7 +86,14 @@ public final class TranslationStream<T: Real> {
                 }
                 for t in translations {
                     targetTokens += t.outputs.first?.targetTokens.count ?? 0
-                    for line in TranslationFormat.lines(t, nBest: nBest) { try output.write(line: line) }
+                    if scoring {
+                        try output.write(line: TranslationFormat.scoreLine(
+                            t, tokenScores: options.tokenScores, alignment: options.alignment))
+                    } else {
+                        for line in TranslationFormat.lines(t, nBest: nBest, alignment: options.alignment) {
+                            try output.write(line: line)
+                        }
+                    }
                     try attention?.write(line: TranslationFormat.attentionJSON(t))
                 }
                 try output.flush()
@@ -63,14 +106,14 @@ public final class TranslationStream<T: Real> {
     }
 }
 
-/// Lines handed from the reader thread to the translator.
+/// Inputs handed from the reader thread to the translator.
 final class LineQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var lines: [String] = []
+    private var lines: [TranslationInput] = []
     private var ended = false
     private var error: Error?
 
-    func push(_ line: String) {
+    func push(_ line: TranslationInput) {
         condition.lock()
         lines.append(line)
         condition.signal()
@@ -87,7 +130,7 @@ final class LineQueue: @unchecked Sendable {
 
     /// Waits for `max` lines, the end, or a silence of `pause` seconds after at least one
     /// line; takes up to `max` lines.
-    func take(max: Int, pause: TimeInterval) -> (lines: [String], end: Bool, error: Error?) {
+    func take(max: Int, pause: TimeInterval) -> (lines: [TranslationInput], end: Bool, error: Error?) {
         condition.lock()
         defer { condition.unlock() }
         while lines.isEmpty && !ended { condition.wait() }

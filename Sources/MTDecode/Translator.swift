@@ -14,6 +14,14 @@ public struct Translation: Sendable {
         public var score: Double
         /// Per entry of `targetTokens`, the attention over `sourceTokens` (when kept).
         public var attention: [[Double]]?
+        /// Σ log p over the scored steps (the tokens, and `</s>` when produced).
+        public var logProbability: Double = 0
+        /// Scored steps: the tokens, plus 1 for `</s>` when produced.
+        public var length: Int = 0
+        /// With `TranslationOptions.tokenScores`: the log-probability of each scored step.
+        public var tokenLogProbabilities: [Double]?
+        /// With `TranslationOptions.alignment`: source words to output words.
+        public var alignment: WordAlignment?
     }
     /// 0-based index of the input line.
     public var index: Int
@@ -25,25 +33,51 @@ public struct Translation: Sendable {
 /// Raw lines in, translations out, in input order: encode with the model's own text
 /// pipeline (normalisation, tokenisation, case, BPE), cut over-long sources, beam search in
 /// length-sorted batches (on `options.workers` threads), `<unk>` replacement, detokenisation.
+///
+/// An ensemble's models each encode the source with their own pipeline; the output is read
+/// with the first model's (their target vocabularies are one). Target text given with an
+/// input is encoded with the first model's target pipeline: a prefix the search must start
+/// with, or with `options.scoring` the whole output (followed by `</s>`), to be scored.
 public final class Translator<T: Real> {
+    /// The first model of `models`, with its pipeline.
     public let model: Seq2Seq<T>
     public let pipeline: TextPipeline
+    public let models: [Seq2Seq<T>]
+    public let pipelines: [TextPipeline]
     public let options: TranslationOptions
     public let search: BeamSearch<T>
     private let workers: SearchWorkers<T>
 
-    public init(model: Seq2Seq<T>, pipeline: TextPipeline, options: TranslationOptions = TranslationOptions()) {
+    public convenience init(model: Seq2Seq<T>, pipeline: TextPipeline, options: TranslationOptions = TranslationOptions()) {
+        self.init(models: [model], pipelines: [pipeline], options: options)
+    }
+
+    /// An ensemble: the models with their pipelines, of one target vocabulary.
+    public init(models: [Seq2Seq<T>], pipelines: [TextPipeline], options: TranslationOptions = TranslationOptions()) {
         if let problem = options.problem { preconditionFailure("TranslationOptions: \(problem)") }
-        self.model = model
-        self.pipeline = pipeline
+        precondition(!models.isEmpty && models.count == pipelines.count, "one pipeline per model")
+        precondition(
+            pipelines.allSatisfy { $0.targetVocabulary.hash == pipelines[0].targetVocabulary.hash },
+            "the ensemble's target vocabularies differ")
+        self.model = models[0]
+        self.pipeline = pipelines[0]
+        self.models = models
+        self.pipelines = pipelines
         self.options = options
         var search = options.search
-        search.keepAlignment = options.replaceUnknown
+        search.keepAlignment = options.replaceUnknown || options.alignment
         search.keepAttention = options.attention
+        search.keepTokenScores = options.tokenScores
+        if options.scoring {
+            // One forced hypothesis per input: no beam, and its plain log-probability.
+            search.beamSize = 1
+            search.nBest = 1
+            search.lengthPenalty = 0
+        }
         // The weights stay fixed while translating: the decoder may look up its embedding
         // projection instead of multiplying (the worker replicas share the table).
-        if model.targetInputTable == nil { model.prepareTargetInputTable() }
-        workers = SearchWorkers(model: model, options: search, workers: options.workers)
+        for member in models where member.targetInputTable == nil { member.prepareTargetInputTable() }
+        workers = SearchWorkers(models: models, options: search, workers: options.workers)
         self.search = workers.searchers[0]
     }
 
@@ -69,25 +103,43 @@ public final class Translator<T: Real> {
     /// Translations of lines whose first is input line `firstIndex` (0-based); `warn` gets
     /// (message, 0-based line index) for each cut source.
     public func translations(_ lines: [String], firstIndex: Int, warn: (String, Int) -> Void = { _, _ in }) -> [Translation] {
-        let vocabulary = pipeline.sourceVocabulary
-        var sources: [[Int32]] = [], sourceTokens: [[String]] = []
-        for (j, line) in lines.enumerated() {
-            var tokens = pipeline.subwordTokens(line)
-            if tokens.count > options.maxSourceLength {
-                warn("source of \(tokens.count) subwords cut to \(options.maxSourceLength)", firstIndex + j)
-                tokens.removeLast(tokens.count - options.maxSourceLength)
+        translations(lines.map { TranslationInput(source: $0) }, firstIndex: firstIndex, warn: warn)
+    }
+
+    /// The same for inputs with target text (prefixes, or with `options.scoring` the targets).
+    public func translations(
+        _ inputs: [TranslationInput], firstIndex: Int, warn: (String, Int) -> Void = { _, _ in }
+    ) -> [Translation] {
+        var searchInputs: [SearchInput] = [], sourceTokens: [[String]] = [], targetTokens: [[String]] = []
+        for (j, input) in inputs.enumerated() {
+            var sources: [[Int32]] = []
+            for (m, memberPipeline) in pipelines.enumerated() {
+                var tokens = memberPipeline.subwordTokens(input.source)
+                if tokens.count > options.maxSourceLength {
+                    if m == 0 { warn("source of \(tokens.count) subwords cut to \(options.maxSourceLength)", firstIndex + j) }
+                    tokens.removeLast(tokens.count - options.maxSourceLength)
+                }
+                let vocabulary = memberPipeline.sourceVocabulary
+                sources.append(tokens.map { vocabulary.id(of: $0) })
+                if m == 0 { sourceTokens.append(tokens) }
             }
-            sources.append(tokens.map { vocabulary.id(of: $0) })
-            sourceTokens.append(tokens)
+            let given = input.target.map { pipeline.subwordTokens($0, side: .target) } ?? []
+            let targetVocabulary = pipeline.targetVocabulary
+            var prefix = given.map { targetVocabulary.id(of: $0) }
+            if options.scoring { prefix.append(SpecialToken.eos) }
+            targetTokens.append(given)
+            searchInputs.append(SearchInput(sources: sources, prefix: prefix))
         }
-        let lists = workers.searchInBatches(sources, batchSize: options.batchSize)
+        let lists = workers.searchInBatches(searchInputs, batchSize: options.batchSize)
         return lists.enumerated().map { j, list in
             Translation(index: firstIndex + j, sourceTokens: sourceTokens[j],
-                        outputs: list.map { output($0, source: sourceTokens[j]) })
+                        outputs: list.map { output($0, source: sourceTokens[j], prefix: targetTokens[j]) })
         }
     }
 
-    private func output(_ h: Hypothesis, source: [String]) -> Translation.Output {
+    /// The output of hypothesis h, whose first tokens were forced to `prefix` (subwords in
+    /// text form): those are shown as given, also where the vocabulary read them as <unk>.
+    private func output(_ h: Hypothesis, source: [String], prefix: [String]) -> Translation.Output {
         var target = pipeline.targetSubwordTokens(h.tokens)
         if options.replaceUnknown, let alignment = h.alignment {
             for (t, id) in h.tokens.enumerated() where id == SpecialToken.unk && t < target.count {
@@ -95,8 +147,13 @@ public final class Translator<T: Real> {
                 if s >= 0 && s < source.count { target[t] = source[s] }
             }
         }
+        for (t, token) in prefix.enumerated() where t < target.count { target[t] = token }
         let text = TextPipeline.detokenize(target)
+        let alignment = options.alignment
+            ? WordAlignment(sourceTokens: source, targetTokens: target, positions: h.alignment ?? []) : nil
         if h.endedWithEOS { target.append("</s>") }
-        return Translation.Output(text: text, targetTokens: target, score: h.score, attention: h.attention)
+        return Translation.Output(
+            text: text, targetTokens: target, score: h.score, attention: h.attention, logProbability: h.logProbability,
+            length: h.length, tokenLogProbabilities: h.tokenLogProbabilities, alignment: alignment)
     }
 }

@@ -168,6 +168,15 @@ where Self.RawSignificand: FixedWidthInteger, Self.Exponent: FixedWidthInteger {
     static func logSoftmaxTopKRows(
         _ x: UnsafePointer<Self>, rows: Int, cols: Int, k: Int,
         indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>)
+    /// out[r·cols + c] (+)= weight · the log-softmax of row r of logits x [rows, cols] at c,
+    /// each value as `logSoftmaxTopKRows` computes it (KernelsEnsemble.swift): the models
+    /// of an ensemble add their log-probabilities up with weight 1/M.
+    static func addLogSoftmaxRows(
+        _ x: UnsafePointer<Self>, rows: Int, cols: Int, weight: Double, into out: UnsafeMutablePointer<Double>,
+        accumulate: Bool)
+    /// The log-softmax of the logits row[0..<cols] at `column`, as `logSoftmaxTopKRows`
+    /// computes it: the log-probability of a forced token.
+    static func logSoftmaxAt(_ row: UnsafePointer<Self>, cols: Int, column: Int) -> Double
     /// y[i] = Double(x[i]).
     static func toDouble(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Double>, _ n: Int)
 

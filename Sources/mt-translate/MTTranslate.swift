@@ -26,9 +26,17 @@ struct MTTranslate: ParsableCommand {
             line number. The score is Σ log p(y_t) over the output tokens and </s> (when produced), \
             divided by the GNMT length penalty ((5 + n) / 6)^α, n the number of those tokens and α \
             = --length-penalty; with α = 0 it is the plain log-probability.
+
+            Several --model options translate with the ensemble of the models: the mean of their \
+            log-probabilities at each step. Each model reads the source with its own pipeline; \
+            their target vocabularies must be the same. --score prints, for SOURCE<TAB>TARGET \
+            lines (or sources and --target FILE), `TOTAL<TAB>PER_TOKEN`: the target's \
+            log-probability and that divided by its subwords and </s>. --alignment appends \
+            ` ||| ` and the word alignment `s-t …` (0-based positions of the space-separated \
+            words of the source and of the output) to each output line, or a column when scoring.
             """)
 
-    @Option(help: "The model file (from mt-train).") var model: String?
+    @Option(help: "A model file (from mt-train); repeated, the ensemble of the models.") var model: [String] = []
     @Option(help: "Hypotheses kept per sentence; 1 is greedy search.") var beamSize = 5
     @Option(help: "Print this many hypotheses per input as `INDEX ||| hypothesis ||| score`.") var nBest: Int?
     @Option(help: "α of the length normalisation ((5 + n) / 6)^α; 0 disables it.") var lengthPenalty = 1.0
@@ -50,12 +58,21 @@ struct MTTranslate: ParsableCommand {
     @Option(help: "Write each output's attention weights to this file as JSON lines.") var attention: String?
     @Option(help: "Read this file instead of stdin.") var input: String?
     @Option(help: "Sources longer than this many subwords are cut (with a warning).") var maxSourceLength = 250
+    @Flag(help: "Score the given targets instead of translating: SOURCE<TAB>TARGET lines, or --target.") var score = false
+    @Option(help: "With --score: the targets, line for line with the input.") var target: String?
+    @Flag(help: "With --score: a third column of each target subword's and </s>'s log-probability.") var tokenScores = false
+    @Flag(help: "Add word alignments (from the attention) in Pharaoh form.") var alignment = false
+    @Option(help: "Each output starts with this file's line (line for line with the input), then goes on freely.")
+    var prefix: String?
+    @Flag(help: "Input lines are SOURCE<TAB>PREFIX: each output starts with its PREFIX (none without a tab).")
+    var prefixColumn = false
     @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
     static func main() { mainReportingErrors(program: "mt-translate") }
 
     func run() throws {
-        guard let model else { throw ProgramError("missing --model", at: "command line") }
+        guard !model.isEmpty else { throw ProgramError("missing --model", at: "command line") }
+        if let problem = targetTextProblem { throw ProgramError(problem, at: "command line") }
         var options = TranslationOptions()
         options.search.beamSize = beamSize
         options.search.nBest = nBest ?? 1
@@ -67,13 +84,22 @@ struct MTTranslate: ParsableCommand {
         options.nBestFormat = nBest != nil
         options.maxSourceLength = maxSourceLength
         options.attention = attention != nil
+        options.scoring = score
+        options.tokenScores = tokenScores
+        options.alignment = alignment
+        if score && shortlist != nil { throw ProgramError("--score takes no --shortlist", at: "command line") }
         if let problem = options.problem { throw ProgramError(problem, at: "command line") }
         if let threads, threads < 1 { throw ProgramError("--threads must be at least 1", at: "command line") }
         options.workers = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         // Parallelism comes from the workers; a BLAS thread pool per GEMM would only compete.
         BLASThreads.set(1)
         let started = DispatchTime.now()
-        let loaded = try ModelFile.load(model)
+        let ensemble = try model.map { try ModelFile.load($0) }
+        let loaded = ensemble[0]
+        for (path, member) in zip(model, ensemble).dropFirst()
+        where member.pipeline.targetVocabulary.hash != loaded.pipeline.targetVocabulary.hash {
+            throw ProgramError("its target vocabulary differs from that of \(model[0]); an ensemble needs one", at: path)
+        }
         if let shortlist {
             options.search.shortlist = try Shortlist.load(
                 shortlist, sourceVocabulary: loaded.pipeline.sourceVocabulary,
@@ -87,21 +113,41 @@ struct MTTranslate: ParsableCommand {
             guard fd >= 0 else { throw ProgramError("cannot create the attention file", at: path) }
             return LineWriter(fileDescriptor: fd)
         }
-        let translator = Translator(model: loaded.model, pipeline: loaded.pipeline, options: options)
+        let targets: TranslationStream<Float>.TargetText
+        if let file = target ?? prefix {
+            targets = .file(try LineReader(path: file) { name, line in
+                StandardError.write("mt-translate: warning: \(LineReader.invalidUTF8Message) (\(name):\(line))\n")
+            })
+        } else {
+            targets = score || prefixColumn ? .afterTab : .none
+        }
+        let translator = Translator(models: ensemble.map(\.model), pipelines: ensemble.map(\.pipeline), options: options)
         let stream = TranslationStream(translator: translator, chunkSize: batchSize * 8)
         let ready = DispatchTime.now()
-        let lines = try stream.run(reader: reader, output: LineWriter(), attention: attentionFile) {
+        let lines = try stream.run(reader: reader, targets: targets, output: LineWriter(), attention: attentionFile) {
             StandardError.write("mt-translate: warning: \($0)\n")
         }
         if verbose {
             let setup = seconds(from: started, to: ready), translation = seconds(from: ready, to: .now())
             StandardError.write(String(
                 format: "mt-translate: %d lines, %d target tokens (with </s>) in %.2f s: %.1f lines/s, "
-                    + "%.0f target tokens/s, %.1f GFLOP/s of model arithmetic; model loaded in %.2f s; %d worker(s), beam %d\n",
+                    + "%.0f target tokens/s, %.1f GFLOP/s of model arithmetic; "
+                    + (model.count == 1 ? "model" : "\(model.count) models")
+                    + " loaded in %.2f s; %d worker(s), beam %d\n",
                 lines, stream.targetTokens, translation, Double(lines) / translation,
                 Double(stream.targetTokens) / translation, translator.arithmetic / translation / 1e9, setup,
                 options.workers, beamSize))
         }
+    }
+
+    /// What is wrong with the target-text options, or nil.
+    private var targetTextProblem: String? {
+        if target != nil && !score { return "--target needs --score" }
+        if tokenScores && !score { return "--token-scores needs --score" }
+        if score && (prefix != nil || prefixColumn) { return "--score takes no prefix" }
+        if prefix != nil && prefixColumn { return "give prefixes by --prefix or --prefix-column, not both" }
+        if score && nBest != nil { return "--score takes no --n-best" }
+        return nil
     }
 
     private func seconds(from start: DispatchTime, to end: DispatchTime) -> Double {
