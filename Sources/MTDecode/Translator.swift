@@ -20,6 +20,12 @@ public struct Translation: Sendable {
     /// Source subwords in text form, as the model read them (after any cut).
     public var sourceTokens: [String]
     public var outputs: [Output]
+
+    public init(index: Int, sourceTokens: [String], outputs: [Output]) {
+        self.index = index
+        self.sourceTokens = sourceTokens
+        self.outputs = outputs
+    }
 }
 
 /// Raw lines in, translations out, in input order: encode with the model's own text
@@ -66,27 +72,47 @@ public final class Translator<T: Real> {
     /// Translations of lines whose first is input line `firstIndex` (0-based); `warn` gets
     /// (message, 0-based line index) for each cut source.
     public func translations(_ lines: [String], firstIndex: Int, warn: (String, Int) -> Void = { _, _ in }) -> [Translation] {
-        let vocabulary = pipeline.sourceVocabulary
         var sources: [[Int32]] = [], sourceTokens: [[String]] = []
         for (j, line) in lines.enumerated() {
-            var tokens = pipeline.subwordTokens(line)
-            if tokens.count > options.maxSourceLength {
-                warn("source of \(tokens.count) subwords cut to \(options.maxSourceLength)", firstIndex + j)
-                tokens.removeLast(tokens.count - options.maxSourceLength)
+            let source = Self.source(line, pipeline: pipeline, maxSourceLength: options.maxSourceLength)
+            if let length = source.cutFrom {
+                warn("source of \(length) subwords cut to \(options.maxSourceLength)", firstIndex + j)
             }
-            sources.append(tokens.map { vocabulary.id(of: $0) })
-            sourceTokens.append(tokens)
+            sources.append(source.ids)
+            sourceTokens.append(source.tokens)
         }
         let lists = workers.searchInBatches(sources, batchSize: options.batchSize)
         return lists.enumerated().map { j, list in
             Translation(index: firstIndex + j, sourceTokens: sourceTokens[j],
-                        outputs: list.map { output($0, source: sourceTokens[j]) })
+                        outputs: list.map {
+                            Self.output($0, source: sourceTokens[j], pipeline: pipeline, replaceUnknown: options.replaceUnknown)
+                        })
         }
     }
 
-    private func output(_ h: Hypothesis, source: [String]) -> Translation.Output {
+    /// A line as the search reads it: its subwords, cut to `maxSourceLength` (`cutFrom`: the
+    /// length before the cut, nil when not cut), and their ids. Shared with the server, which
+    /// searches on its own threads.
+    public static func source(_ line: String, pipeline: TextPipeline, maxSourceLength: Int)
+        -> (tokens: [String], ids: [Int32], cutFrom: Int?)
+    {
+        var tokens = pipeline.subwordTokens(line)
+        var cutFrom: Int?
+        if tokens.count > maxSourceLength {
+            cutFrom = tokens.count
+            tokens.removeLast(tokens.count - maxSourceLength)
+        }
+        let vocabulary = pipeline.sourceVocabulary
+        return (tokens, tokens.map { vocabulary.id(of: $0) }, cutFrom)
+    }
+
+    /// The output for one hypothesis: `<unk>` replaced (with `replaceUnknown` and an
+    /// alignment), detokenised. Reads only the pipeline's vocabulary: safe on any thread.
+    public static func output(_ h: Hypothesis, source: [String], pipeline: TextPipeline, replaceUnknown: Bool)
+        -> Translation.Output
+    {
         var target = pipeline.targetSubwordTokens(h.tokens)
-        if options.replaceUnknown, let alignment = h.alignment {
+        if replaceUnknown, let alignment = h.alignment {
             for (t, id) in h.tokens.enumerated() where id == SpecialToken.unk && t < target.count {
                 let s = alignment[t]
                 if s >= 0 && s < source.count { target[t] = source[s] }
