@@ -27,7 +27,9 @@ extension ServeConfig {
             case "threads": c.threads = try r.int(value, key)
             case "models":
                 guard let m = value as? [String: Any] else { throw r.fail(key, "a mapping of model id to file") }
-                c.models = try m.sorted { $0.key < $1.key }.map { id, path in
+                // In the file's order (the first is the default), which a dictionary loses.
+                let order = (try? Yams.compose(yaml: yaml))?["models"]?.mapping?.compactMap { $0.key.string } ?? []
+                c.models = try m.sorted { (order.firstIndex(of: $0.key) ?? 0, $0.key) < (order.firstIndex(of: $1.key) ?? 0, $1.key) }.map { id, path in
                     let p = try r.string(path, "models.\(id)")
                     return ModelSpec(id: id, path: p.hasPrefix("/") ? p : base.appendingPathComponent(p).path)
                 }

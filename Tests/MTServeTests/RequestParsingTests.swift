@@ -92,14 +92,14 @@ import Testing
             port: 9000
             threads: 2
             models:
-              de-en: models/de-en.safetensors
               fr-en: /abs/fr-en.safetensors
+              de-en: models/de-en.safetensors
             batch: {max_sentences: 32, max_wait_ms: 1.5}
             limits: {max_body_bytes: 1000, timeout_seconds: 5}
             defaults: {beam_size: 4, replace_unk: true}
             """, location: "/etc/mt/serve.yaml")
         #expect(c.port == 9000 && c.threads == 2 && c.batch.maxSentences == 32 && c.batch.maxWaitMilliseconds == 1.5)
-        #expect(c.models == [.init(id: "de-en", path: "/etc/mt/models/de-en.safetensors"), .init(id: "fr-en", path: "/abs/fr-en.safetensors")])
+        #expect(c.models == [.init(id: "fr-en", path: "/abs/fr-en.safetensors"), .init(id: "de-en", path: "/etc/mt/models/de-en.safetensors")])
         #expect(c.limits.maxBodyBytes == 1000 && c.limits.timeoutSeconds == 5 && c.defaults.beamSize == 4 && c.defaults.replaceUnknown)
         #expect(c.problem == nil)
         for (yaml, message) in [("bogus: 1", "unknown setting 'bogus'"), ("limits: {max_sentence: 3}", "unknown setting 'limits.max_sentence'"),
