@@ -49,7 +49,7 @@ async def http(port, method, path, body=b"", headers=(), timeout=120, drop_after
 
 
 def translate_body(q, **extra):
-    return json.dumps({"q": q, "source": "auto", **extra}).encode()
+    return json.dumps({"q": q, **extra}).encode()
 
 
 JSON = (("Content-Type", "application/json"),)
