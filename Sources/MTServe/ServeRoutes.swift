@@ -4,15 +4,13 @@ import MTCore
 import MTDecode
 import NIOCore
 
-/// The server's state that routes share: the models, the batching service, the settings,
-/// the metrics, and whether it is draining for shutdown.
-public final class ServeState: @unchecked Sendable {
+/// The server's state that routes share: the models, the batching service, the settings
+/// and the metrics.
+public final class ServeState: Sendable {
     public let config: ServeConfig
     public let registry: ModelRegistry
     public let service: TranslationService
     public let metrics: ServeMetrics
-    private let lock = NSLock()
-    private var _draining = false
 
     public init(config: ServeConfig, registry: ModelRegistry, service: TranslationService, metrics: ServeMetrics) {
         self.config = config
@@ -21,10 +19,6 @@ public final class ServeState: @unchecked Sendable {
         self.metrics = metrics
     }
 
-    public var draining: Bool {
-        get { lock.withLock { _draining } }
-        set { lock.withLock { _draining = newValue } }
-    }
 }
 
 /// The routes: LibreTranslate's and OpenNMT-py's translation APIs, health, readiness,
@@ -38,9 +32,9 @@ public enum ServeRoutes {
                      body: .init(byteBuffer: ByteBuffer(string: WebPage.html)))
         }
         router.get("/health") { _, _ in json(.object(["status": .string("ok")])) }
+        // Every model is loaded before the server listens: once it answers, it is ready.
         router.get("/ready") { _, _ in
-            if state.draining { throw ServeError(503, "shutting down") }
-            return json(.object(["status": .string("ready"), "models": .array(state.registry.all.map { .string($0.id) })]))
+            json(.object(["status": .string("ready"), "models": .array(state.registry.all.map { .string($0.id) })]))
         }
         router.get("/models") { _, _ in json(.array(state.registry.all.map(describe))) }
         router.get("/metrics") { _, _ in

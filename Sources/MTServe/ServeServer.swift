@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
 import Logging
+import MTCore
 
 /// Runs the server: loads every model (an error names the file and nothing listens), binds,
 /// serves until SIGTERM or SIGINT, then stops accepting connections, finishes the requests
 /// in flight and the search threads' work, and returns.
 public enum ServeServer {
     public static func run(_ config: ServeConfig, say: @escaping @Sendable (String) -> Void) async throws {
-        if let problem = config.problem { throw ServeError.badRequest(problem) }
+        if let problem = config.problem { throw ProgramError(problem, at: "configuration") }
         let started = Date()
         let models = try config.models.map { try ServedModel.load(id: $0.id, path: $0.path) }
         let threads = config.threads > 0 ? config.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)

@@ -31,7 +31,6 @@ public final class TranslationService: @unchecked Sendable {
     private var requests: [Int: Pending] = [:]
     private var nextRequest = 0
     private var stopping = false
-    private var running: [Thread] = []
     private let finished = DispatchGroup()
 
     private final class Pending {
@@ -70,7 +69,6 @@ public final class TranslationService: @unchecked Sendable {
             thread.name = "mt-serve search \(w)"
             // The search recurses little, but its buffers and ICU live on this stack.
             thread.stackSize = 1 << 23
-            running.append(thread)
             thread.start()
         }
     }
