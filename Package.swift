@@ -25,6 +25,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // mt-serve: the HTTP server and its Prometheus metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: shared by every library: the special tokens, settings as JSON, errors that
@@ -112,6 +115,20 @@ let package = Package(
             swiftSettings: commonSwiftSettings
         ),
 
+        // MARK: the translation server: requests, dynamic batching, limits, metrics, routes and
+        // the web page, as a library so that its pure parts are tested without a socket
+
+        .target(
+            name: "MTServe",
+            dependencies: [
+                "MTCore", "MTText", "MTTensor", "MTModelFile", "MTDecode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: commonSwiftSettings
+        ),
+
         // MARK: executables
 
         // What every program shares: its entry point and error reporting.
@@ -153,6 +170,13 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "mt-serve",
+            dependencies: [
+                "MTCore", "MTCommandLine", "MTServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: commonSwiftSettings
+        ),
+        .executableTarget(
             name: "mt-bench",
             dependencies: ["MTCommandLine", "MTTensor", "MTModel", "MTDecode", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
@@ -170,6 +194,7 @@ let package = Package(
         .testTarget(
             name: "MTTrainTests", dependencies: ["MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "MTServeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile", "MTDecode", "MTServe"]),
         .testTarget(name: "CLITests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile"]),
     ],
     swiftLanguageModes: [.v5]

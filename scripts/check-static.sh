@@ -20,7 +20,7 @@ case "${1:-}" in
   *) echo "check-static: error: unknown argument $1 (see --help)" >&2; exit 2 ;;
 esac
 
-tools=(mt-preprocess mt-train mt-translate mt-bleu mt-bench mt-average)
+tools=(mt-preprocess mt-train mt-translate mt-bleu mt-bench mt-average mt-serve)
 build_path=.build-static
 # Binaries for other machines: not tuned for this machine's CPU (see Package.swift).
 export SWIFTNMT_PORTABLE=1

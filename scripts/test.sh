@@ -8,3 +8,5 @@ swift test --skip-build
 scripts/check-sacrebleu.sh
 # Model files open with Python's safetensors (skips itself when PyPI is out of reach).
 scripts/check-safetensors.sh
+# mt-serve end to end on loopback: every route and bad input, against mt-translate (with Chromium, the web page too).
+scripts/check-serve.sh

@@ -28,6 +28,12 @@ public struct Translation: Sendable {
     /// Source subwords in text form, as the model read them (after any cut).
     public var sourceTokens: [String]
     public var outputs: [Output]
+
+    public init(index: Int, sourceTokens: [String], outputs: [Output]) {
+        self.index = index
+        self.sourceTokens = sourceTokens
+        self.outputs = outputs
+    }
 }
 
 /// Raw lines in, translations out, in input order: encode with the model's own text
@@ -114,14 +120,12 @@ public final class Translator<T: Real> {
         for (j, input) in inputs.enumerated() {
             var sources: [[Int32]] = []
             for (m, memberPipeline) in pipelines.enumerated() {
-                var tokens = memberPipeline.subwordTokens(input.source)
-                if tokens.count > options.maxSourceLength {
-                    if m == 0 { warn("source of \(tokens.count) subwords cut to \(options.maxSourceLength)", firstIndex + j) }
-                    tokens.removeLast(tokens.count - options.maxSourceLength)
+                let source = Self.source(input.source, pipeline: memberPipeline, maxSourceLength: options.maxSourceLength)
+                if m == 0, let length = source.cutFrom {
+                    warn("source of \(length) subwords cut to \(options.maxSourceLength)", firstIndex + j)
                 }
-                let vocabulary = memberPipeline.sourceVocabulary
-                sources.append(tokens.map { vocabulary.id(of: $0) })
-                if m == 0 { sourceTokens.append(tokens) }
+                sources.append(source.ids)
+                if m == 0 { sourceTokens.append(source.tokens) }
             }
             let given = input.target.map { pipeline.subwordTokens($0, side: .target) } ?? []
             let targetVocabulary = pipeline.targetVocabulary
@@ -133,15 +137,39 @@ public final class Translator<T: Real> {
         let lists = workers.searchInBatches(searchInputs, batchSize: options.batchSize)
         return lists.enumerated().map { j, list in
             Translation(index: firstIndex + j, sourceTokens: sourceTokens[j],
-                        outputs: list.map { output($0, source: sourceTokens[j], prefix: targetTokens[j]) })
+                        outputs: list.map {
+                            Self.output($0, source: sourceTokens[j], pipeline: pipeline, replaceUnknown: options.replaceUnknown,
+                                        prefix: targetTokens[j], alignment: options.alignment)
+                        })
         }
     }
 
-    /// The output of hypothesis h, whose first tokens were forced to `prefix` (subwords in
-    /// text form): those are shown as given, also where the vocabulary read them as <unk>.
-    private func output(_ h: Hypothesis, source: [String], prefix: [String]) -> Translation.Output {
+    /// A line as the search reads it: its subwords, cut to `maxSourceLength` (`cutFrom`: the
+    /// length before the cut, nil when not cut), and their ids. Shared with the server, which
+    /// searches on its own threads.
+    public static func source(_ line: String, pipeline: TextPipeline, maxSourceLength: Int)
+        -> (tokens: [String], ids: [Int32], cutFrom: Int?)
+    {
+        var tokens = pipeline.subwordTokens(line)
+        var cutFrom: Int?
+        if tokens.count > maxSourceLength {
+            cutFrom = tokens.count
+            tokens.removeLast(tokens.count - maxSourceLength)
+        }
+        let vocabulary = pipeline.sourceVocabulary
+        return (tokens, tokens.map { vocabulary.id(of: $0) }, cutFrom)
+    }
+
+    /// The output for one hypothesis: `<unk>` replaced (with `replaceUnknown` and an
+    /// alignment), the first tokens shown as `prefix` gave them (subwords in text form, also
+    /// where the vocabulary read them as <unk>), detokenised, with word alignments when asked.
+    /// Reads only the pipeline's vocabulary: safe on any thread.
+    public static func output(
+        _ h: Hypothesis, source: [String], pipeline: TextPipeline, replaceUnknown: Bool, prefix: [String] = [],
+        alignment keepAlignment: Bool = false
+    ) -> Translation.Output {
         var target = pipeline.targetSubwordTokens(h.tokens)
-        if options.replaceUnknown, let alignment = h.alignment {
+        if replaceUnknown, let alignment = h.alignment {
             for (t, id) in h.tokens.enumerated() where id == SpecialToken.unk && t < target.count {
                 let s = alignment[t]
                 if s >= 0 && s < source.count { target[t] = source[s] }
@@ -149,7 +177,7 @@ public final class Translator<T: Real> {
         }
         for (t, token) in prefix.enumerated() where t < target.count { target[t] = token }
         let text = TextPipeline.detokenize(target)
-        let alignment = options.alignment
+        let alignment = keepAlignment
             ? WordAlignment(sourceTokens: source, targetTokens: target, positions: h.alignment ?? []) : nil
         if h.endedWithEOS { target.append("</s>") }
         return Translation.Output(

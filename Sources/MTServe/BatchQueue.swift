@@ -1,0 +1,122 @@
+/// One sentence waiting to be searched: which request it belongs to, its place in that
+/// request, its length in source subwords, and when it arrived (seconds, any fixed origin).
+public struct QueuedSentence: Equatable, Sendable {
+    public var request: Int
+    public var index: Int
+    public var length: Int
+    public var arrival: Double
+
+    public init(request: Int, index: Int, length: Int, arrival: Double) {
+        self.request = request
+        self.index = index
+        self.length = length
+        self.arrival = arrival
+    }
+
+    /// What the sentence costs a batch: its subwords and `</s>`.
+    var tokens: Int { length + 1 }
+}
+
+/// The dynamic-batching queue: sentences of every request wait here, grouped by what they
+/// may be searched with (`Key`: the model and the search settings), until a search thread
+/// takes a batch. Pure bookkeeping without clocks or threads, so that the order and the
+/// limits are tested directly.
+///
+/// A group is due when it holds a full batch (`maxSentences` sentences or `maxTokens`
+/// tokens) or when its oldest sentence has waited `maxWaitMilliseconds`; the due group with
+/// the oldest sentence goes first, so no group starves. Its oldest `window × maxSentences`
+/// sentences are sorted by length and cut into batches within the limits, and the batch
+/// holding the oldest sentence is taken: like lengths batch together, and the oldest
+/// sentence always leaves.
+public struct BatchQueue<Key: Hashable> {
+    public let policy: BatchPolicy
+    private var groups: [Key: [QueuedSentence]] = [:]
+    /// Keys in the order their groups were opened (a group closes when emptied).
+    private var keys: [Key] = []
+    public private(set) var count = 0
+
+    public init(policy: BatchPolicy) { self.policy = policy }
+
+    public var isEmpty: Bool { count == 0 }
+
+    public mutating func append(_ sentences: [QueuedSentence], key: Key) {
+        guard !sentences.isEmpty else { return }
+        if groups[key] == nil { keys.append(key) }
+        groups[key, default: []].append(contentsOf: sentences)
+        count += sentences.count
+    }
+
+    /// Drops every waiting sentence of `request` (cancelled or timed out); returns how many.
+    @discardableResult
+    public mutating func remove(request: Int) -> Int {
+        var removed = 0
+        for key in keys {
+            let before = groups[key]!.count
+            groups[key]!.removeAll { $0.request == request }
+            removed += before - groups[key]!.count
+        }
+        count -= removed
+        dropEmptyGroups()
+        return removed
+    }
+
+    /// When the next group falls due by waiting (nil: nothing waits).
+    public var nextDue: Double? {
+        keys.compactMap { groups[$0]?.first?.arrival }.min().map { $0 + policy.maxWaitMilliseconds / 1000 }
+    }
+
+    /// The batch to search now, sorted by length, or nil when no group is due at `now`.
+    public mutating func take(now: Double) -> (key: Key, sentences: [QueuedSentence])? {
+        var chosen: Key?
+        var oldest = Double.infinity
+        for key in keys {
+            let group = groups[key]!
+            guard let first = group.first, first.arrival < oldest else { continue }
+            if isFull(group) || now >= first.arrival + policy.maxWaitMilliseconds / 1000 {
+                chosen = key
+                oldest = first.arrival
+            }
+        }
+        guard let key = chosen else { return nil }
+        let group = groups[key]!
+        let windowSize = Swift.min(group.count, policy.window * policy.maxSentences)
+        // Positions in the group, sorted by length (arrival order among equal lengths).
+        let sorted = (0..<windowSize).sorted { (group[$0].length, $0) < (group[$1].length, $1) }
+        var start = 0
+        while true {
+            var end = start, tokens = 0
+            while end < sorted.count, end - start < policy.maxSentences {
+                let t = group[sorted[end]].tokens
+                if end > start && tokens + t > policy.maxTokens { break }
+                tokens += t
+                end += 1
+            }
+            let batch = sorted[start..<end]
+            if batch.contains(0) {
+                let taken = Set(batch)
+                groups[key] = group.enumerated().filter { !taken.contains($0.offset) }.map(\.element)
+                count -= batch.count
+                dropEmptyGroups()
+                return (key, batch.map { group[$0] })
+            }
+            start = end
+        }
+    }
+
+    private func isFull(_ group: [QueuedSentence]) -> Bool {
+        if group.count >= policy.maxSentences { return true }
+        var tokens = 0
+        for s in group {
+            tokens += s.tokens
+            if tokens >= policy.maxTokens { return true }
+        }
+        return false
+    }
+
+    private mutating func dropEmptyGroups() {
+        keys.removeAll { key in
+            if groups[key]!.isEmpty { groups[key] = nil; return true }
+            return false
+        }
+    }
+}

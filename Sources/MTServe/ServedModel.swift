@@ -1,0 +1,127 @@
+import Foundation
+import MTDecode
+import MTModel
+import MTModelFile
+import MTTensor
+import MTText
+
+/// One loaded model as the server holds it: the weights (read-only while serving; each
+/// search thread decodes with its own replica), the text pipeline, and what /models shows.
+public final class ServedModel: @unchecked Sendable {
+    public let id: String
+    public let path: String
+    public let loadedAt: Date
+    public let model: Seq2Seq<Float>
+    /// Source and target language codes from preprocessing ("" when none was given: such a
+    /// model matches any code).
+    public let sourceLanguage: String
+    public let targetLanguage: String
+    /// The pipeline is not thread-safe (ICU iterators, BPE caches): encoding holds `lock`;
+    /// outputs read only its vocabulary, which never changes.
+    let pipeline: TextPipeline
+    private let lock = NSLock()
+
+    public init(id: String, path: String, loaded: LoadedModel) {
+        self.id = id
+        self.path = path
+        loadedAt = Date()
+        model = loaded.model
+        pipeline = loaded.pipeline
+        sourceLanguage = loaded.pipeline.settings.sourceLanguage
+        targetLanguage = loaded.pipeline.settings.targetLanguage
+        // As Translator does: the decoder looks its input embeddings up in a table, made
+        // before any replica so that all of them share it.
+        if model.targetInputTable == nil { model.prepareTargetInputTable() }
+    }
+
+    /// Reads a model file (the errors are ModelFile's, naming the file).
+    public static func load(id: String, path: String) throws -> ServedModel {
+        ServedModel(id: id, path: path, loaded: try ModelFile.load(path))
+    }
+
+    /// Each line's subwords and ids, as mt-translate reads it.
+    func encode(_ lines: [String], maxSourceLength: Int) -> [(tokens: [String], ids: [Int32])] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines.map {
+            let s = Translator<Float>.source($0, pipeline: pipeline, maxSourceLength: maxSourceLength)
+            return (s.tokens, s.ids)
+        }
+    }
+
+    func translates(from source: String?, to target: String?) -> Bool {
+        func fits(_ code: String?, _ mine: String) -> Bool {
+            guard let code, code != "auto" else { return true }
+            return mine.isEmpty || code.lowercased() == mine.lowercased()
+        }
+        return fits(source, sourceLanguage) && fits(target, targetLanguage)
+    }
+
+    var direction: String {
+        "\(sourceLanguage.isEmpty ? "?" : sourceLanguage)→\(targetLanguage.isEmpty ? "?" : targetLanguage)"
+    }
+}
+
+/// The models being served, by id. A reload loads the new file beside the old model, which
+/// keeps serving until the swap; requests already holding the old model finish with it.
+public final class ModelRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids: [String]
+    private var models: [String: ServedModel]
+
+    public init(_ served: [ServedModel]) {
+        ids = served.map(\.id)
+        models = Dictionary(uniqueKeysWithValues: served.map { ($0.id, $0) })
+    }
+
+    public var all: [ServedModel] {
+        lock.lock()
+        defer { lock.unlock() }
+        return ids.map { models[$0]! }
+    }
+
+    public func model(_ id: String) -> ServedModel? {
+        lock.lock()
+        defer { lock.unlock() }
+        return models[id]
+    }
+
+    /// True while `model` is the one served under its id.
+    func isServing(_ model: ServedModel) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return models[model.id] === model
+    }
+
+    /// Swaps in a model under an id that is served already.
+    func replace(with model: ServedModel) {
+        lock.lock()
+        models[model.id] = model
+        lock.unlock()
+    }
+
+    /// The model for a request: the one it names, else the one that translates its
+    /// languages (the first served when it names none); 404 for an unknown id, 400 for
+    /// languages no model has or a source `auto` that fits several.
+    public func resolve(model id: String?, source: String?, target: String?) throws -> ServedModel {
+        let all = self.all
+        let served = all.map { "\($0.id) (\($0.direction))" }.joined(separator: ", ")
+        if let id {
+            guard let m = model(id) else { throw ServeError(404, "unknown model '\(id)' (serving: \(served))") }
+            guard m.translates(from: source, to: target) else {
+                throw ServeError.badRequest(
+                    "model '\(id)' translates \(m.direction), not \(source ?? "auto")→\(target ?? "?")")
+            }
+            return m
+        }
+        let fitting = all.filter { $0.translates(from: source, to: target) }
+        guard let first = fitting.first else {
+            throw ServeError.badRequest("no model translates \(source ?? "auto")→\(target ?? "?") (serving: \(served))")
+        }
+        if fitting.count > 1 && (source != nil || target != nil) && (source == nil || source == "auto") {
+            throw ServeError.badRequest(
+                "source 'auto' fits several models (\(fitting.map(\.id).joined(separator: ", "))): give source or options.model")
+        }
+        return first
+    }
+}
