@@ -66,14 +66,15 @@ public enum ServeRoutes {
     }
 
     /// Reads the body within the size limit (413 beyond) and runs `work` on it, cancelled
-    /// as soon as the client closes its side of the connection.
+    /// as soon as the client closes its side of the connection. Watching the connection
+    /// takes it over: the answer closes it, and says so.
     static func translating(_ request: Request, _ state: ServeState,
                             _ work: @escaping @Sendable ([UInt8]) async throws -> Response) async throws -> Response {
         let limit = state.config.limits.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw ServeError(413, "the body of \(length) bytes is over the limit max_body_bytes \(limit)")
         }
-        return try await request.body.consumeWithCancellationOnInboundClose { body in
+        var response = try await request.body.consumeWithCancellationOnInboundClose { body in
             let bytes: ByteBuffer
             do {
                 bytes = try await body.collect(upTo: limit)
@@ -82,6 +83,8 @@ public enum ServeRoutes {
             }
             return try await work(Array(buffer: bytes))
         }
+        response.headers[.connection] = "close"
+        return response
     }
 
     static func translate(_ r: TranslateRequest, _ state: ServeState) async throws -> Response {
