@@ -26,6 +26,11 @@ public protocol GradientReducer<Scalar>: AnyObject {
     @discardableResult
     func forwardBackward(_ batch: Batch, normalizer: Int, training: Bool, rng: SeededRandom) -> CrossEntropySums
 
+    /// The same for the batches of one update (`training.accumulate_steps`): leaves the
+    /// gradient of their summed loss / `normalizer`, and returns the sums over all of them.
+    @discardableResult
+    func forwardBackward(_ batches: [Batch], normalizer: Int, training: Bool, rng: SeededRandom) -> CrossEntropySums
+
     /// `ParameterStore.clipGradients` on `model`'s store: scales the gradient to a norm of at
     /// most `maxNorm` (0: no limit) and returns the norm before.
     @discardableResult
@@ -41,6 +46,30 @@ extension GradientReducer {
     @discardableResult
     public func forwardBackward(_ batch: Batch, training: Bool, rng: SeededRandom) -> CrossEntropySums {
         forwardBackward(batch, normalizer: batch.targetTokenCount, training: training, rng: rng)
+    }
+
+    /// Accumulation for any conformer: batch by batch, each batch's gradient added up in a
+    /// copy of the flat buffer (conformers of this module add up in the stores instead).
+    @discardableResult
+    public func forwardBackward(
+        _ batches: [Batch], normalizer: Int, training: Bool, rng: SeededRandom
+    ) -> CrossEntropySums {
+        var total = CrossEntropySums()
+        var sum: [Scalar] = []
+        for (i, batch) in batches.enumerated() {
+            let s = forwardBackward(batch, normalizer: normalizer, training: training, rng: rng)
+            total.loss += s.loss
+            total.nll += s.nll
+            total.tokens += s.tokens
+            let g = model.store.gradients
+            if i == 0 {
+                sum = Array(g)
+            } else {
+                sum.withUnsafeMutableBufferPointer { Scalar.add($0.baseAddress!, g.baseAddress!, $0.baseAddress!, g.count) }
+            }
+        }
+        if batches.count > 1 { _ = sum.withUnsafeBufferPointer { model.store.gradients.update(fromContentsOf: $0) } }
+        return total
     }
 }
 

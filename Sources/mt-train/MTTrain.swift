@@ -44,6 +44,10 @@ struct MTTrainCommand: ParsableCommand {
     @Option(help: "Data-parallel workers, each with a share of every batch (default 1).") var workers: Int?
     @Option(help: "Validate and checkpoint every N updates (0 = after each epoch).") var validInterval: Int?
     @Option(help: "Log every N updates.") var logInterval: Int?
+    @Option(help: "Under mpirun: exact (sum the ranks' gradients in the in-process order, bit for bit) or fast (MPI_Allreduce); default exact.")
+    var gradientSum: String?
+    @Option(help: "Under mpirun: compare the ranks' parameters every N updates (0 = at checkpoints only; default 100).")
+    var checkInterval: Int?
 
     @Flag(help: "Print the final configuration as YAML and exit.") var printConfig = false
     @Flag(help: "List every configuration key with its default and meaning, and exit.") var listKeys = false
@@ -89,8 +93,16 @@ struct MTTrainCommand: ParsableCommand {
         options.modelPath = save
         options.logPath = log
         options.resume = resume
+        let summationName = gradientSum ?? GradientSummation.exact.rawValue
+        guard let summation = GradientSummation(rawValue: summationName) else {
+            throw TrainingError("--gradient-sum must be exact or fast (got '\(summationName)')")
+        }
+        if let checkInterval, checkInterval < 0 { throw TrainingError("--check-interval must be at least 0 (got \(checkInterval))") }
+        let distributed = try MPIJob.join(summation: summation, checkInterval: checkInterval ?? 100)
         installStopHandlers()
-        let outcome = try TrainingRun.run(options, stopRequested: { stopSignal != 0 })
+        let outcome = try TrainingRun.run(options, stopRequested: { stopSignal != 0 }, distributed: distributed)
+        MPIJob.leave()
+        if let distributed, !distributed.isWriter { return }
         if let bleu = outcome.bestBLEU {
             StandardError.write("mt-train: best validation BLEU \(String(format: "%.2f", bleu)) (\(save))\n")
         }
