@@ -8,3 +8,5 @@ swift test --skip-build
 scripts/check-sacrebleu.sh
 # Model files open with Python's safetensors (skips itself when PyPI is out of reach).
 scripts/check-safetensors.sh
+# Training across MPI processes (skips itself unless mt-train is built with SWIFTNMT_MPI=1).
+scripts/check-mpi.sh
