@@ -22,9 +22,11 @@ public final class DistributedReducer<T: Real>: GradientReducer {
     public let summation: GradientSummation
     /// Parts of every batch: ranks × workers.
     public var parts: Int { communicator.size * workers }
-    /// Seconds spent summing gradients and loss across the ranks (waiting for the slowest
-    /// rank included), since the start.
+    /// Seconds spent summing gradients and loss across the ranks, since the start: in all
+    /// (`communicationSeconds`), and of that, waiting for the slowest rank to arrive
+    /// (`waitSeconds`, measured by a one-byte all-gather before the sum).
     public private(set) var communicationSeconds = 0.0
+    public private(set) var waitSeconds = 0.0
     /// Elements per message: pipelines the exact sum's chain and keeps every count far
     /// below MPI's limit of 2³¹ − 1.
     public static var chunkElements: Int { 1 << 20 }
@@ -89,6 +91,8 @@ public final class DistributedReducer<T: Real>: GradientReducer {
         }
         let start = monotonicSeconds()
         if communicator.size > 1 {
+            _ = communicator.allGather(UInt8(0))
+            waitSeconds += monotonicSeconds() - start
             switch summation {
             case .exact: sumInOrder()
             case .fast: sumWithAllReduce()

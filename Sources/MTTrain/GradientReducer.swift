@@ -8,14 +8,11 @@ import MTTensor
 /// Conformers: `SingleWorkerReducer` (the model alone, on the calling thread) and
 /// `ThreadReducer` (replicas on threads, their gradients summed in a fixed order).
 ///
-/// Training across processes fits as a third conformer that wraps a `ThreadReducer` in
-/// every rank, all ranks reading the same batches with the same generator:
-/// `forwardBackward` draws one seed per rank from `rng`, runs the inner reducer on its
-/// rank's columns (`batch.balancedColumnRanges(parts: ranks)`) with the whole batch's
-/// `normalizer` and its rank's seed, then sums the store's flat `gradients` across ranks
-/// in place (an all-reduce, in chunks), and the loss sums likewise. Every rank then holds
-/// the same gradient, so clipping and slices are the inner reducer's, and the ranks'
-/// parameters stay equal without ever being sent.
+/// Across processes, `DistributedReducer`: every rank reads the same batches with the same
+/// generator and runs its share of the parts of ranks × workers (its own model and
+/// replicas), each with the whole batch's `normalizer`; the store's flat `gradients` are
+/// then summed across the ranks in chunks, and the loss sums likewise. Every rank then
+/// holds the same gradient, so the ranks' parameters stay equal without ever being sent.
 public protocol GradientReducer<Scalar>: AnyObject {
     associatedtype Scalar: Real
     /// The model whose store receives the gradient and whose parameters are updated.

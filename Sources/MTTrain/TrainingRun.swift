@@ -89,9 +89,10 @@ public enum TrainingRun {
         trainer.stopRequested = stopRequested
         let outcome = try trainer.run()
         if let reducer = distributed?.reducer, outcome.stepSeconds > 0 {
-            let c = reducer.communicationSeconds
+            let c = reducer.communicationSeconds, w = reducer.waitSeconds, s = outcome.stepSeconds
+            func share(_ x: Double) -> String { String(format: "%.1f", x) + " s (" + String(format: "%.1f", 100 * x / s) + "%)" }
             reporter.message(
-                "all-reduce: \(String(format: "%.1f", c)) s of \(String(format: "%.1f", outcome.stepSeconds)) s of updates (\(String(format: "%.1f", 100 * c / outcome.stepSeconds))%, waiting for the slowest rank included)")
+                "all-reduce: \(share(c)) of \(String(format: "%.1f", s)) s of updates: \(share(w)) waiting for the slowest rank, \(share(c - w)) summing")
         }
         if let peak = peakMemoryKilobytes() {
             reporter.message("peak memory (VmHWM): \(peak / 1024) MiB")

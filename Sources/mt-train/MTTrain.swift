@@ -22,6 +22,10 @@ struct MTTrainCommand: ParsableCommand {
             state: parameters, optimiser moments, batch position, generator), MODEL.log.tsv (log). \
             Checkpoints are taken at every validation (and at the end); --resume continues from the \
             latest one. SIGINT or SIGTERM stop training cleanly with a checkpoint.
+
+            Started by mpirun or srun (in a build with SWIFTNMT_MPI=1), each process is one rank of \
+            a data-parallel job: every batch is shared out among ranks × workers parts, the \
+            gradients are summed across the ranks, and rank 0 alone writes the files and reports.
             """)
 
     @Option(help: "Preprocessed data directory (from mt-preprocess).") var data: String?
