@@ -6,13 +6,14 @@
 #
 #   threads  1 process × 2 workers (mt-train --workers 2 --threads 2)
 #   exact    2 ranks × 1 worker, 1 thread each (mpirun -np 2 mt-train --workers 1 --threads 1),
-#            the gradients summed in the in-process order (the same parameters as threads)
+#            the gradients summed in the in-process order (the same parameters as threads),
+#            messages through shared memory (btl vader, copy in and out: no ptrace needed)
 #   fast     the same with MPI_Allreduce (--gradient-sum fast)
+#   fast-tcp the same over TCP on loopback (pml ob1, btl self,tcp), as the tests run
 #
 # Prints updates/s over the update steps of each (setup and loading left out), the ratio
 # to the threads, and the share of step time rank 0 spends in the all-reduce: waiting for
-# the slower rank to arrive (a one-byte all-gather first), then summing (the transfer).
-# Messages go over TCP on loopback (pml ob1, btl self,tcp), as in containers without ptrace. Runs under nice -n 10: on a shared machine the figures
+# the slower rank to arrive (a one-byte all-gather first), then summing (the transfer). Runs under nice -n 10: on a shared machine the figures
 # are ratios of runs taken minutes apart, so run it twice before trusting a few percent.
 #
 # Usage: scripts/bench-distributed.sh [STEPS]      (default 100)
@@ -51,14 +52,17 @@ MODEL=(--max-steps "$STEPS" --epochs 0
     --set model.attention=general --set model.input_feeding=true --set model.dropout=0.3
     --set training.max_batch_sentences=64 --set training.batch_tokens=1000000 --log-interval 50)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-MPIRUN=(mpirun -np 2 --oversubscribe --bind-to none --mca pml ob1 --mca btl self,tcp)
+MPIRUN=(mpirun -np 2 --oversubscribe --bind-to none --mca pml ob1)
+SHM=(--mca btl self,vader --mca btl_vader_single_copy_mechanism none)
+TCP=(--mca btl self,tcp)
 
 echo "bench-distributed: $STEPS steps, BPE $MERGES joint, $(nproc) cores, $(mpirun --version | head -n 1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 nice -n 10 "$BIN/mt-train" --data "$DATA" --save "$WORK/threads.safetensors" --workers 2 --threads 2 "${MODEL[@]}" \
     >"$WORK/threads.out" 2>&1
-for sum in exact fast; do
-    nice -n 10 "${MPIRUN[@]}" "$BIN/mt-train" --data "$DATA" --save "$WORK/$sum.safetensors" --workers 1 --threads 1 \
-        --gradient-sum "$sum" "${MODEL[@]}" >"$WORK/$sum.out" 2>&1
+for run in exact fast fast-tcp; do
+    if [ "$run" = fast-tcp ]; then transport=("${TCP[@]}"); else transport=("${SHM[@]}"); fi
+    nice -n 10 "${MPIRUN[@]}" "${transport[@]}" "$BIN/mt-train" --data "$DATA" --save "$WORK/$run.safetensors" \
+        --workers 1 --threads 1 --gradient-sum "${run%-tcp}" "${MODEL[@]}" >"$WORK/$run.out" 2>&1
 done
 
 # "throughput: N target tokens in S s of updates: …"
@@ -68,13 +72,14 @@ shares() { sed -n 's/^all-reduce: [0-9.]* s (\([0-9.]*\)%).* s (\([0-9.]*\)%) wa
 base=$(seconds threads)
 [ -n "$base" ] || { cat "$WORK/threads.out" >&2; exit 1; }
 printf "%-46s %9s %10s %11s %8s %8s\n" "run" "updates/s" "vs threads" "all-reduce" "waiting" "summing"
-for run in threads exact fast; do
+for run in threads exact fast fast-tcp; do
     s=$(seconds "$run")
     [ -n "$s" ] || { cat "$WORK/$run.out" >&2; exit 1; }
     case $run in
         threads) label="1 process × 2 workers" ;;
-        exact) label="2 ranks × 1 thread, exact sum" ;;
-        fast) label="2 ranks × 1 thread, fast sum (MPI_Allreduce)" ;;
+        exact) label="2 ranks × 1 thread, exact sum, shared memory" ;;
+        fast) label="2 ranks × 1 thread, MPI_Allreduce, shared memory" ;;
+        fast-tcp) label="2 ranks × 1 thread, MPI_Allreduce, TCP loopback" ;;
     esac
     read -r total wait sum <<<"$(shares "$run")" || true
     awk -v l="$label" -v n="$STEPS" -v s="$s" -v b="$base" -v t="${total:--}" -v w="${wait:--}" -v x="${sum:--}" 'BEGIN {

@@ -11,7 +11,7 @@ enum MPIJob {
     /// Ranks in the job as the launcher tells them (1 when started alone).
     static var launcherSize: Int {
         let e = ProcessInfo.processInfo.environment
-        return ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"].lazy.compactMap { e[$0].flatMap(Int.init) }.first ?? 1
+        return ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"].lazy.compactMap { e[$0].flatMap(Int.init) }.first ?? 1
     }
 
     #if SWIFTNMT_MPI
