@@ -47,6 +47,10 @@ int swiftnmt_mpi_allgather(const void *mine, int bytes, void *all) {
     return MPI_Allgather(mine, bytes, MPI_BYTE, all, bytes, MPI_BYTE, MPI_COMM_WORLD);
 }
 
+int swiftnmt_mpi_alltoall(const void *send, int bytes, void *receive) {
+    return MPI_Alltoall(send, bytes, MPI_BYTE, receive, bytes, MPI_BYTE, MPI_COMM_WORLD);
+}
+
 int swiftnmt_mpi_send(const void *buffer, int bytes, int destination, int tag) {
     return MPI_Send(buffer, bytes, MPI_BYTE, destination, tag, MPI_COMM_WORLD);
 }

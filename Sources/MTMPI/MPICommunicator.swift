@@ -82,6 +82,12 @@ public final class MPICommunicator: Communicator {
         check(swiftnmt_mpi_allgather(mine.baseAddress, Int32(mine.count), all.baseAddress), "an all-gather")
     }
 
+    public func allToAll(_ send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer) {
+        precondition(send.count == receive.count && send.count % size == 0, "all-to-all buffer sizes")
+        precondition(send.count / size <= Int(Int32.max), "all-to-all blocks of more than 2³¹ − 1 bytes")
+        check(swiftnmt_mpi_alltoall(send.baseAddress, Int32(send.count / size), receive.baseAddress), "an all-to-all")
+    }
+
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {
         let limit = Int(Int32.max)
         for lo in stride(from: 0, to: values.count, by: limit) {

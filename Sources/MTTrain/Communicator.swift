@@ -16,6 +16,9 @@ public protocol Communicator: AnyObject {
     func broadcast(_ bytes: UnsafeMutableRawBufferPointer, root: Int)
     /// Every rank's `mine` (the same size on all), in rank order, into `all` (size × that).
     func allGather(_ mine: UnsafeRawBufferPointer, into all: UnsafeMutableRawBufferPointer)
+    /// Block r of `send` to rank r, and rank r's block for this rank into block r of
+    /// `receive` (size blocks of the same byte count each).
+    func allToAll(_ send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer)
     /// The element-wise sum over the ranks, in place, in the order the transport chooses
     /// (the same result on every rank, but not necessarily the order 0, 1, …).
     func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>)

@@ -27,28 +27,39 @@ public final class DistributedReducer<T: Real>: GradientReducer {
     /// (`waitSeconds`, measured by a one-byte all-gather before the sum).
     public private(set) var communicationSeconds = 0.0
     public private(set) var waitSeconds = 0.0
-    /// Elements per message: pipelines the exact sum's chain and keeps every count far
-    /// below MPI's limit of 2³¹ − 1.
-    public static var chunkElements: Int { 1 << 20 }
+    /// Elements per message of the all-reduce, and per round of the exact sum at most: keeps
+    /// every count far below MPI's limit of 2³¹ − 1 and the exact sum's buffers small.
+    public let chunkElements: Int
 
     private let threads: ThreadReducer<T>?
     private let single: SingleWorkerReducer<T>
     /// P workers' slices, one after the other, for the norm.
     private let normSlices: [(parameter: Int, offset: Int, count: Int)]
-    /// One chunk received from the previous rank (exact summation).
-    private var incoming: [T]
+    /// Elements of one rank's segment in a round of the exact sum.
+    private let segmentElements: Int
+    /// The exact sum's blocks to send and received (P segments each), the segment's sum,
+    /// and a round gathered.
+    private var exchange: [T]
 
-    public init(model: Seq2Seq<T>, workers: Int, communicator: any Communicator, summation: GradientSummation = .exact) {
+    public init(
+        model: Seq2Seq<T>, workers: Int, communicator: any Communicator, summation: GradientSummation = .exact,
+        chunkElements: Int = 1 << 20
+    ) {
         precondition(workers >= 1, "workers must be at least 1")
         self.model = model
         self.workers = workers
         self.communicator = communicator
         self.summation = summation
+        self.chunkElements = max(16, chunkElements)
         threads = workers > 1 ? ThreadReducer(model: model, workers: workers) : nil
         single = SingleWorkerReducer(model: model)
         let p = communicator.size * workers
         normSlices = balancedParameterSlices(counts: model.store.parameters.map(\.count), parts: p).flatMap { $0 }
-        incoming = communicator.size > 1 && summation == .exact ? [T](repeating: 0, count: Self.chunkElements) : []
+        // Segments of at most chunk / R elements, no longer than the buffer needs (a multiple of 16).
+        let ranks = communicator.size, n = model.store.gradients.count
+        segmentElements = max(16, min(self.chunkElements / ranks, (n + ranks - 1) / ranks + 15) / 16 * 16)
+        exchange = communicator.size > 1 && summation == .exact
+            ? [T](repeating: 0, count: segmentElements * (2 * p + 1 + communicator.size)) : []
     }
 
     @discardableResult
@@ -75,8 +86,8 @@ public final class DistributedReducer<T: Real>: GradientReducer {
             let own = mine.filter { $0 < ranges.count }.map { batch.columns(ranges[$0]) }
             var sums: [CrossEntropySums]
             if let threads {
-                // Rank 0's parts come first in the order, so its workers may sum at once.
-                let summing = i == batches.count - 1 && (summation == .fast || rank == 0)
+                // The exact sum adds up every part's gradient itself, in the order of all parts.
+                let summing = i == batches.count - 1 && summation == .fast
                 sums = threads.forwardBackward(
                     parts: own, seeds: Array(seeds[mine]), normalizer: normalizer, training: training,
                     zeroing: i == 0, summing: summing)
@@ -121,36 +132,50 @@ public final class DistributedReducer<T: Real>: GradientReducer {
         return all
     }
 
-    /// The chain: rank r waits for the sum of ranks before it (chunk by chunk), adds its own
-    /// parts in their order, passes the chunk on; the last rank then broadcasts the total.
+    /// The ordered sum as a reduce-scatter and an all-gather, round by round over the flat
+    /// buffer: each round's elements are cut into one segment per rank; every rank sends
+    /// segment d of each of its parts' gradients to rank d (an all-to-all), rank d adds up
+    /// the P parts' segments in the order 0, 1, …, P−1, and an all-gather returns the sums
+    /// to every rank. Each link carries 2 (R−1)/R of the buffer (with one worker per rank),
+    /// as a ring all-reduce does.
     private func sumInOrder() {
         let g = model.store.gradients.baseAddress!, n = model.store.gradients.count
-        let rank = communicator.rank, last = communicator.size - 1
-        let replicas = threads?.replicas.map { $0.store.gradients.baseAddress! } ?? []
-        let chunk = Self.chunkElements
-        let size = MemoryLayout<T>.stride
-        incoming.withUnsafeMutableBufferPointer { buffer in
-            let previous = buffer.baseAddress!
-            for lo in stride(from: 0, to: n, by: chunk) {
-                let count = min(chunk, n - lo), part = g + lo
-                if rank > 0 {
-                    communicator.receive(UnsafeMutableRawBufferPointer(start: previous, count: count * size), from: rank - 1)
-                    T.add(previous, part, part, count)
-                    for r in replicas { T.add(part, r + lo, part, count) }
-                }
-                if rank < last { communicator.send(UnsafeRawBufferPointer(start: part, count: count * size), to: rank + 1) }
-            }
+        let ranks = communicator.size, w = workers, p = parts
+        let buffers = [g] + (threads?.replicas.map { $0.store.gradients.baseAddress! } ?? [])
+        let seg = segmentElements, round = seg * ranks, size = MemoryLayout<T>.stride
+        func bytes(_ start: UnsafeMutablePointer<T>, _ count: Int) -> UnsafeMutableRawBufferPointer {
+            UnsafeMutableRawBufferPointer(start: start, count: count * size)
         }
-        for lo in stride(from: 0, to: n, by: chunk) {
-            let count = min(chunk, n - lo)
-            communicator.broadcast(UnsafeMutableRawBufferPointer(start: g + lo, count: count * size), root: last)
+        exchange.withUnsafeMutableBufferPointer { buffer in
+            let send = buffer.baseAddress!, received = send + p * seg, sum = received + p * seg, gathered = sum + seg
+            for lo in stride(from: 0, to: n, by: round) {
+                let count = min(round, n - lo)
+                // Block (d, k): segment d of part k, for rank d; one worker's whole round is that already.
+                var source = g + lo
+                if w > 1 || count < round {
+                    source = send
+                    for d in 0..<ranks {
+                        for k in 0..<w {
+                            let block = send + (d * w + k) * seg, m = max(0, min(seg, count - d * seg))
+                            if m > 0 { block.update(from: buffers[k] + lo + d * seg, count: m) }
+                            if m < seg { T.fill(block + m, 0, seg - m) }
+                        }
+                    }
+                }
+                communicator.allToAll(UnsafeRawBufferPointer(bytes(source, p * seg)), into: bytes(received, p * seg))
+                sum.update(from: received, count: seg)
+                for q in 1..<p { T.add(sum, received + q * seg, sum, seg) }
+                let target = count == round ? g + lo : gathered
+                communicator.allGather(UnsafeRawBufferPointer(bytes(sum, seg)), into: bytes(target, round))
+                if count < round { (g + lo).update(from: gathered, count: count) }
+            }
         }
     }
 
     private func sumWithAllReduce() {
         let g = model.store.gradients
-        for lo in stride(from: 0, to: g.count, by: Self.chunkElements) {
-            let part = UnsafeMutableBufferPointer(rebasing: g[lo..<min(lo + Self.chunkElements, g.count)])
+        for lo in stride(from: 0, to: g.count, by: chunkElements) {
+            let part = UnsafeMutableBufferPointer(rebasing: g[lo..<min(lo + chunkElements, g.count)])
             if T.self == Float.self {
                 part.withMemoryRebound(to: Float.self) { communicator.allReduceSum($0) }
             } else if T.self == Double.self {

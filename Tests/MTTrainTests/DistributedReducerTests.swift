@@ -45,10 +45,12 @@ import Testing
         return train(makeGradientReducer(model: model, workers: workers), accumulate: accumulate)
     }
 
+    /// Chunks of 96 elements: many rounds of the exact sum, whole ones and a short last one.
     static func acrossRanks(_ ranks: Int, workers: Int, accumulate: Int, summation: GradientSummation = .exact) -> [Run] {
         LocalCommunicator.run(ranks: ranks) { communicator in
             let model = Seq2Seq<Float>(config(), rng: SeededRandom(seed: 6))
-            let reducer = DistributedReducer(model: model, workers: workers, communicator: communicator, summation: summation)
+            let reducer = DistributedReducer(
+                model: model, workers: workers, communicator: communicator, summation: summation, chunkElements: 96)
             return train(reducer, accumulate: accumulate)
         }
     }

@@ -70,6 +70,15 @@ final class LocalCommunicator: Communicator, @unchecked Sendable {
         }
     }
 
+    func allToAll(_ send: UnsafeRawBufferPointer, into blocks: UnsafeMutableRawBufferPointer) {
+        let n = send.count / size
+        for r in 0..<size where r != rank { self.send(UnsafeRawBufferPointer(rebasing: send[(r * n)..<((r + 1) * n)]), to: r) }
+        for r in 0..<size {
+            let slot = UnsafeMutableRawBufferPointer(rebasing: blocks[(r * n)..<((r + 1) * n)])
+            if r == rank { slot.copyMemory(from: UnsafeRawBufferPointer(rebasing: send[(r * n)..<((r + 1) * n)])) } else { receive(slot, from: r) }
+        }
+    }
+
     /// Summed from the last rank down, so that the order differs from the exact one.
     private func sum<V: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer<V>) {
         var all = [V](repeating: 0, count: values.count * size)

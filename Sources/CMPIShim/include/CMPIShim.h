@@ -21,6 +21,8 @@ int swiftnmt_mpi_barrier(void);
 int swiftnmt_mpi_bcast(void *buffer, int bytes, int root);
 /// Every rank's `bytes` bytes, in rank order, into `all` (size × bytes).
 int swiftnmt_mpi_allgather(const void *mine, int bytes, void *all);
+/// Block r (`bytes` bytes) of `send` to rank r; rank r's block for this rank into block r of `receive`.
+int swiftnmt_mpi_alltoall(const void *send, int bytes, void *receive);
 int swiftnmt_mpi_send(const void *buffer, int bytes, int destination, int tag);
 int swiftnmt_mpi_recv(void *buffer, int bytes, int source, int tag);
 /// In-place MPI_SUM of floats or doubles over all ranks (MPI's own order of summation).
