@@ -7,9 +7,9 @@
 #   threads  1 process × 2 workers (mt-train --workers 2 --threads 2)
 #   exact    2 ranks × 1 worker, 1 thread each (mpirun -np 2 mt-train --workers 1 --threads 1),
 #            the gradients summed in the in-process order (the same parameters as threads),
-#            messages through shared memory (btl vader, copy in and out: no ptrace needed)
+#            over TCP on loopback (pml ob1, btl self,tcp), as the tests run
 #   fast     the same with MPI_Allreduce (--gradient-sum fast)
-#   fast-tcp the same over TCP on loopback (pml ob1, btl self,tcp), as the tests run
+#   fast-shm MPI_Allreduce through shared memory (btl vader, copy in and out: no ptrace)
 #
 # Prints updates/s over the update steps of each (setup and loading left out), the ratio
 # to the threads, and the share of step time rank 0 spends in the all-reduce: waiting for
@@ -59,10 +59,10 @@ TCP=(--mca btl self,tcp)
 echo "bench-distributed: $STEPS steps, BPE $MERGES joint, $(nproc) cores, $(mpirun --version | head -n 1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 nice -n 10 "$BIN/mt-train" --data "$DATA" --save "$WORK/threads.safetensors" --workers 2 --threads 2 "${MODEL[@]}" \
     >"$WORK/threads.out" 2>&1
-for run in exact fast fast-tcp; do
-    if [ "$run" = fast-tcp ]; then transport=("${TCP[@]}"); else transport=("${SHM[@]}"); fi
+for run in exact fast fast-shm; do
+    if [ "$run" = fast-shm ]; then transport=("${SHM[@]}"); else transport=("${TCP[@]}"); fi
     nice -n 10 "${MPIRUN[@]}" "${transport[@]}" "$BIN/mt-train" --data "$DATA" --save "$WORK/$run.safetensors" \
-        --workers 1 --threads 1 --gradient-sum "${run%-tcp}" "${MODEL[@]}" >"$WORK/$run.out" 2>&1
+        --workers 1 --threads 1 --gradient-sum "${run%-shm}" "${MODEL[@]}" >"$WORK/$run.out" 2>&1
 done
 
 # "throughput: N target tokens in S s of updates: …"
@@ -72,14 +72,14 @@ shares() { sed -n 's/^all-reduce: [0-9.]* s (\([0-9.]*\)%).* s (\([0-9.]*\)%) wa
 base=$(seconds threads)
 [ -n "$base" ] || { cat "$WORK/threads.out" >&2; exit 1; }
 printf "%-46s %9s %10s %11s %8s %8s\n" "run" "updates/s" "vs threads" "all-reduce" "waiting" "summing"
-for run in threads exact fast fast-tcp; do
+for run in threads exact fast fast-shm; do
     s=$(seconds "$run")
     [ -n "$s" ] || { cat "$WORK/$run.out" >&2; exit 1; }
     case $run in
         threads) label="1 process × 2 workers" ;;
-        exact) label="2 ranks × 1 thread, exact sum, shared memory" ;;
-        fast) label="2 ranks × 1 thread, MPI_Allreduce, shared memory" ;;
-        fast-tcp) label="2 ranks × 1 thread, MPI_Allreduce, TCP loopback" ;;
+        exact) label="2 ranks × 1 thread, exact sum, TCP" ;;
+        fast) label="2 ranks × 1 thread, MPI_Allreduce, TCP" ;;
+        fast-shm) label="2 ranks × 1 thread, MPI_Allreduce, shared memory" ;;
     esac
     read -r total wait sum <<<"$(shares "$run")" || true
     awk -v l="$label" -v n="$STEPS" -v s="$s" -v b="$base" -v t="${total:--}" -v w="${wait:--}" -v x="${sum:--}" 'BEGIN {
