@@ -89,6 +89,7 @@ head -n 299 "$WORK/tr.en" >"$WORK/tr2.en"
 
 TINY=(--set model.embedding_size=16 --set model.hidden_size=32 --set model.encoder_layers=1
     --set model.decoder_layers=1 --set model.dropout=0.2 --set training.max_grad_norm=1
+    --set training.early_stopping_patience=0
     --batch-tokens 400 --threads 1 --log-interval 5 --valid-interval 6 --epochs 0)
 train_args() { echo --data "$WORK/data" --save "$WORK/$1.safetensors" "${TINY[@]}"; }
 
@@ -140,6 +141,7 @@ else
     kill -KILL "$victim"
     for _ in $(seq 300); do kill -0 "$job" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$job" 2>/dev/null; then
+        for p in $(pgrep -P "$job" || true); do kill -KILL "$p" 2>/dev/null || true; done
         kill -KILL "$job" 2>/dev/null || true
         fail "kill: the job still ran 30 s after rank 1 was killed" "$WORK/killed.out"
     elif wait "$job"; then
