@@ -176,4 +176,20 @@ import Testing
             #expect(r?.1 == TrainerFixture.bits(TrainerFixture.parameters(alone.model)), "rank \(rank)")
         }
     }
+
+    /// An update takes accumulate_steps batches (the last of an epoch what is left), and the
+    /// steps count updates.
+    @Test func accumulationTakesKBatchesPerUpdate() throws {
+        var c = TrainerFixture.config()
+        c.training.batchTokens = 200
+        c.training.epochs = 1
+        c.training.accumulateSteps = 3
+        let pairs = TrainerFixture.pairs(240, seed: 31)
+        let trainer = try Trainer(config: c, sourceVocabularySize: 14, targetVocabularySize: 20, train: pairs, validation: nil)
+        let batches = trainer.planner.batchCount(epoch: 1)
+        let outcome = try trainer.run()
+        #expect(batches > 3 && batches % 3 != 0, "a short last update is part of the test (\(batches) batches)")
+        #expect(outcome.steps == (batches + 2) / 3)
+        #expect(trainer.state.position == BatchPosition(epoch: 2, batch: 0))
+    }
 }
