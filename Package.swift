@@ -199,3 +199,20 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// MARK: training across processes over MPI (opt-in: SWIFTNMT_MPI=1)
+
+// OpenMPI (libopenmpi-dev) behind a C shim, since MPI's handles are macros; mt-train then
+// joins a job when started by mpirun or srun. Without the flag nothing here is built, so
+// binaries without libmpi (and the static ones) stay as they are.
+if ProcessInfo.processInfo.environment["SWIFTNMT_MPI"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CMPIShim", dependencies: ["CMPI"]),
+        .target(name: "MTMPI", dependencies: ["MTCore", "MTTrain", "CMPIShim"], swiftSettings: commonSwiftSettings),
+    ]
+    for target in package.targets where target.name == "mt-train" {
+        target.dependencies.append("MTMPI")
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("SWIFTNMT_MPI")]
+    }
+}

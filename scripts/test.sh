@@ -10,3 +10,5 @@ scripts/check-sacrebleu.sh
 scripts/check-safetensors.sh
 # mt-serve end to end on loopback: every route and bad input, against mt-translate (with Chromium, the web page too).
 scripts/check-serve.sh
+# Training across MPI processes (skips itself unless mt-train is built with SWIFTNMT_MPI=1).
+scripts/check-mpi.sh

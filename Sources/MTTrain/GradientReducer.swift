@@ -8,14 +8,11 @@ import MTTensor
 /// Conformers: `SingleWorkerReducer` (the model alone, on the calling thread) and
 /// `ThreadReducer` (replicas on threads, their gradients summed in a fixed order).
 ///
-/// Training across processes fits as a third conformer that wraps a `ThreadReducer` in
-/// every rank, all ranks reading the same batches with the same generator:
-/// `forwardBackward` draws one seed per rank from `rng`, runs the inner reducer on its
-/// rank's columns (`batch.balancedColumnRanges(parts: ranks)`) with the whole batch's
-/// `normalizer` and its rank's seed, then sums the store's flat `gradients` across ranks
-/// in place (an all-reduce, in chunks), and the loss sums likewise. Every rank then holds
-/// the same gradient, so clipping and slices are the inner reducer's, and the ranks'
-/// parameters stay equal without ever being sent.
+/// Across processes, `DistributedReducer`: every rank reads the same batches with the same
+/// generator and runs its share of the parts of ranks × workers (its own model and
+/// replicas), each with the whole batch's `normalizer`; the store's flat `gradients` are
+/// then summed across the ranks in chunks, and the loss sums likewise. Every rank then
+/// holds the same gradient, so the ranks' parameters stay equal without ever being sent.
 public protocol GradientReducer<Scalar>: AnyObject {
     associatedtype Scalar: Real
     /// The model whose store receives the gradient and whose parameters are updated.
@@ -25,6 +22,11 @@ public protocol GradientReducer<Scalar>: AnyObject {
     /// store the gradient of the batch's loss / `normalizer`. Returns the sums over the batch.
     @discardableResult
     func forwardBackward(_ batch: Batch, normalizer: Int, training: Bool, rng: SeededRandom) -> CrossEntropySums
+
+    /// The same for the batches of one update (`training.accumulate_steps`): leaves the
+    /// gradient of their summed loss / `normalizer`, and returns the sums over all of them.
+    @discardableResult
+    func forwardBackward(_ batches: [Batch], normalizer: Int, training: Bool, rng: SeededRandom) -> CrossEntropySums
 
     /// `ParameterStore.clipGradients` on `model`'s store: scales the gradient to a norm of at
     /// most `maxNorm` (0: no limit) and returns the norm before.
@@ -41,6 +43,30 @@ extension GradientReducer {
     @discardableResult
     public func forwardBackward(_ batch: Batch, training: Bool, rng: SeededRandom) -> CrossEntropySums {
         forwardBackward(batch, normalizer: batch.targetTokenCount, training: training, rng: rng)
+    }
+
+    /// Accumulation for any conformer: batch by batch, each batch's gradient added up in a
+    /// copy of the flat buffer (conformers of this module add up in the stores instead).
+    @discardableResult
+    public func forwardBackward(
+        _ batches: [Batch], normalizer: Int, training: Bool, rng: SeededRandom
+    ) -> CrossEntropySums {
+        var total = CrossEntropySums()
+        var sum: [Scalar] = []
+        for (i, batch) in batches.enumerated() {
+            let s = forwardBackward(batch, normalizer: normalizer, training: training, rng: rng)
+            total.loss += s.loss
+            total.nll += s.nll
+            total.tokens += s.tokens
+            let g = model.store.gradients
+            if i == 0 {
+                sum = Array(g)
+            } else {
+                sum.withUnsafeMutableBufferPointer { Scalar.add($0.baseAddress!, g.baseAddress!, $0.baseAddress!, g.count) }
+            }
+        }
+        if batches.count > 1 { _ = sum.withUnsafeBufferPointer { model.store.gradients.update(fromContentsOf: $0) } }
+        return total
     }
 }
 

@@ -21,6 +21,22 @@ public final class SingleWorkerReducer<T: Real>: GradientReducer {
         return model.forwardBackward(batch, training: training, rng: rng, normalizer: normalizer)
     }
 
+    /// The batches one after the other, their gradients added up in the store.
+    @discardableResult
+    public func forwardBackward(
+        _ batches: [Batch], normalizer: Int, training: Bool, rng: SeededRandom
+    ) -> CrossEntropySums {
+        model.store.zeroGradients()
+        var total = CrossEntropySums()
+        for batch in batches {
+            let s = model.forwardBackward(batch, training: training, rng: rng, normalizer: normalizer)
+            total.loss += s.loss
+            total.nll += s.nll
+            total.tokens += s.tokens
+        }
+        return total
+    }
+
     @discardableResult
     public func clipGradients(maxNorm: Double) -> Double {
         model.store.clipGradients(maxNorm: maxNorm)

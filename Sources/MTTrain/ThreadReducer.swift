@@ -31,21 +31,7 @@ public final class ThreadReducer<T: Real>: GradientReducer {
         self.model = model
         replicas = (1..<workers).map { _ in Seq2Seq<T>(sharingParametersWith: model) }
         pool = WorkerPool(count: workers)
-        // Element ranges of the parameters taken as one vector, cut at multiples of 16.
-        let counts = model.store.parameters.map(\.count)
-        let total = counts.reduce(0, +)
-        let bounds = (0...workers).map { w in w == workers ? total : min(total, (total * w / workers) / 16 * 16) }
-        var slices: [[(parameter: Int, offset: Int, count: Int)]] = []
-        for w in 0..<workers {
-            var mine: [(parameter: Int, offset: Int, count: Int)] = []
-            var start = 0
-            for (i, n) in counts.enumerated() {
-                let lo = max(start, bounds[w]), hi = min(start + n, bounds[w + 1])
-                if lo < hi { mine.append((i, lo - start, hi - lo)) }
-                start += n
-            }
-            slices.append(mine)
-        }
+        let slices = balancedParameterSlices(counts: model.store.parameters.map(\.count), parts: workers)
         self.slices = slices
         let offsets = model.store.gradientOffsets
         spans = slices.map { mine in
@@ -97,28 +83,9 @@ public final class ThreadReducer<T: Real>: GradientReducer {
     public func forwardBackward(
         _ batch: Batch, normalizer: Int, training: Bool, rng: SeededRandom
     ) -> CrossEntropySums {
-        let w = workers
-        let seeds = (0..<w).map { _ in rng.next() }
-        let parts = batch.balancedColumnRanges(parts: w).map { batch.columns($0) }
-        let models = [model] + replicas
-        var sums = [CrossEntropySums](repeating: CrossEntropySums(), count: w)
-        sums.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer
-            pool.run { k in
-                let model = models[k]
-                model.store.zeroGradients()
-                guard k < parts.count else { return }
-                out[k] = model.forwardBackward(
-                    parts[k], training: training, rng: SeededRandom(seed: seeds[k]), normalizer: normalizer)
-            }
-        }
-        if w > 1 {
-            let flat = models.map { $0.store.gradients.baseAddress! }, spans = self.spans
-            pool.run { k in
-                let g = flat[0] + spans[k].lowerBound, n = spans[k].count
-                for r in 1..<w { T.add(g, flat[r] + spans[k].lowerBound, g, n) }
-            }
-        }
+        let seeds = (0..<workers).map { _ in rng.next() }
+        let parts = batch.balancedColumnRanges(parts: workers).map { batch.columns($0) }
+        let sums = forwardBackward(parts: parts, seeds: seeds, normalizer: normalizer, training: training)
         var result = CrossEntropySums()
         for s in sums {
             result.loss += s.loss
@@ -126,5 +93,61 @@ public final class ThreadReducer<T: Real>: GradientReducer {
             result.tokens += s.tokens
         }
         return result
+    }
+
+    /// Several batches for one update (`training.accumulate_steps`): per batch, seeds and
+    /// parts as for one; each worker adds up its parts' gradients over the batches, and the
+    /// workers' sums are then summed in the order 0, 1, …, W−1. The sums are added up batch
+    /// by batch, worker by worker.
+    @discardableResult
+    public func forwardBackward(
+        _ batches: [Batch], normalizer: Int, training: Bool, rng: SeededRandom
+    ) -> CrossEntropySums {
+        var result = CrossEntropySums()
+        for (i, batch) in batches.enumerated() {
+            let seeds = (0..<workers).map { _ in rng.next() }
+            let parts = batch.balancedColumnRanges(parts: workers).map { batch.columns($0) }
+            let sums = forwardBackward(
+                parts: parts, seeds: seeds, normalizer: normalizer, training: training,
+                zeroing: i == 0, summing: i == batches.count - 1)
+            for s in sums {
+                result.loss += s.loss
+                result.nll += s.nll
+                result.tokens += s.tokens
+            }
+        }
+        return result
+    }
+
+    /// Worker k runs forward and backward on `parts[k]` (nothing when k ≥ parts.count) with
+    /// dropout seed `seeds[k]`, dividing by `normalizer`. `zeroing`: the workers' gradients are
+    /// zeroed first (else added to). `summing`: the workers' gradients are then summed into the
+    /// primary's in the order 0, 1, …, W−1; else each worker's store keeps its own, for a caller
+    /// that sums them in a larger order (across processes). Returns each worker's sums.
+    public func forwardBackward(
+        parts: [Batch], seeds: [UInt64], normalizer: Int, training: Bool, zeroing: Bool = true, summing: Bool = true
+    ) -> [CrossEntropySums] {
+        let w = workers
+        precondition(seeds.count == w && parts.count <= w, "one seed per worker, at most one part each")
+        let models = [model] + replicas
+        var sums = [CrossEntropySums](repeating: CrossEntropySums(), count: w)
+        sums.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            pool.run { k in
+                let model = models[k]
+                if zeroing { model.store.zeroGradients() }
+                guard k < parts.count else { return }
+                out[k] = model.forwardBackward(
+                    parts[k], training: training, rng: SeededRandom(seed: seeds[k]), normalizer: normalizer)
+            }
+        }
+        if w > 1, summing {
+            let flat = models.map { $0.store.gradients.baseAddress! }, spans = self.spans
+            pool.run { k in
+                let g = flat[0] + spans[k].lowerBound, n = spans[k].count
+                for r in 1..<w { T.add(g, flat[r] + spans[k].lowerBound, g, n) }
+            }
+        }
+        return sums
     }
 }

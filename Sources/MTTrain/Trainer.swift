@@ -55,6 +55,8 @@ public final class Trainer {
     public var stopRequested: () -> Bool = { false }
     /// Fault injection for tests: true makes the loss of that update attempt non-finite.
     public var corruptLoss: ((_ attempt: Int) -> Bool)?
+    /// This trainer's part in a job across processes; nil for a process alone.
+    public let distributed: DistributedTraining?
 
     private var dropoutRandom: SeededRandom
     /// Forward, backward, clipping and the update's slices, for `training.workers` workers.
@@ -73,7 +75,7 @@ public final class Trainer {
     public init(
         config: TrainingConfig, sourceVocabularySize: Int, targetVocabularySize: Int,
         train: any ParallelCorpus, validation: ValidationSet?, pipeline: TextPipeline? = nil,
-        paths: CheckpointPaths? = nil
+        paths: CheckpointPaths? = nil, distributed: DistributedTraining? = nil
     ) throws {
         try config.validate()
         let modelConfig = Seq2SeqConfig(
@@ -93,7 +95,8 @@ public final class Trainer {
         case .sgd:
             optimizer = SGD(model.store, weightDecay: t.weightDecay)
         }
-        reducer = makeGradientReducer(model: model, workers: t.workers)
+        self.distributed = distributed
+        reducer = distributed?.makeReducer(model: model, workers: t.workers) ?? makeGradientReducer(model: model, workers: t.workers)
         schedule = t.makeSchedule()
         state = TrainingState(earlyStopping: EarlyStopping(patience: t.earlyStoppingPatience), randomState: random.state)
         planner = BatchPlanner(corpus: train, options: t.batching, seed: t.seed)
@@ -169,7 +172,8 @@ public final class Trainer {
         let epoch = state.position.epoch
         let batches = planner.batches(epoch: epoch)
         while state.position.epoch == epoch, state.position.batch < batches.count {
-            if let reason = stepStopReason() { return reason }
+            // Across processes, rank 0's decision (its clock, its signals) is every rank's.
+            if let reason = distributed.map({ $0.agree(on: stepStopReason()) }) ?? stepStopReason() { return reason }
             if try update(batches) { return .earlyStopping }
         }
         if state.position.epoch == epoch { state.position = BatchPosition(epoch: epoch + 1, batch: 0) }
@@ -187,13 +191,21 @@ public final class Trainer {
     private func update(_ batches: [[Int]]) throws -> Bool {
         let t = config.training
         let stepStart = monotonicSeconds()
-        let batch = Batch(corpus: train, indices: batches[state.position.batch])
-        let sums = reducer.forwardBackward(batch, training: true, rng: dropoutRandom)
+        // The batches of this update: accumulate_steps of them, fewer at the end of an epoch.
+        let first = state.position.batch
+        let group = (first..<min(first + max(1, t.accumulateSteps), batches.count)).map {
+            Batch(corpus: train, indices: batches[$0])
+        }
+        let batch = group[0]
+        let sums = group.count == 1
+            ? reducer.forwardBackward(batch, training: true, rng: dropoutRandom)
+            : reducer.forwardBackward(
+                group, normalizer: group.reduce(0) { $0 + $1.targetTokenCount }, training: true, rng: dropoutRandom)
         attempts += 1
         var loss = sums.loss
         if let corruptLoss, corruptLoss(attempts) { loss = .nan }
         let norm = reducer.clipGradients(maxNorm: t.maxGradNorm)
-        advancePosition(batchCount: batches.count)
+        for _ in group { advancePosition(batchCount: batches.count) }
         guard loss.isFinite, norm.isFinite else {
             try skipNonFinite(loss: loss, norm: norm)
             return false
@@ -202,11 +214,17 @@ public final class Trainer {
         state.step += 1
         let lr = schedule.learningRate(step: state.step)
         optimizer.step(learningRate: lr, slices: reducer.parameterSlices)
-        interval.add(sums, sourceTokens: batch.sourceTokenCount)
+        if let distributed, distributed.checkInterval > 0, state.step % distributed.checkInterval == 0 {
+            try distributed.checkParameters(model.store, step: state.step)
+        }
+        let sourceTokens = group.reduce(0) { $0 + $1.sourceTokenCount }
+        interval.add(sums, sourceTokens: sourceTokens)
         totals.target += sums.tokens
-        totals.source += batch.sourceTokenCount
-        totals.sentences += batch.batchSize
-        totals.flops += model.config.trainingFLOPs(sourceLengths: batch.sourceLengths, targetLengths: batch.targetLengths)
+        totals.source += sourceTokens
+        totals.sentences += group.reduce(0) { $0 + $1.batchSize }
+        totals.flops += group.reduce(0) {
+            $0 + model.config.trainingFLOPs(sourceLengths: $1.sourceLengths, targetLengths: $1.targetLengths)
+        }
         totals.seconds += monotonicSeconds() - stepStart
         try reportProgress(learningRate: lr, batchesPerEpoch: batches.count)
         if t.validationInterval > 0, state.step % t.validationInterval == 0 {
@@ -295,7 +313,7 @@ public final class Trainer {
     private func validateAndCheckpoint(elapsed: Double, validate: Bool = true) throws -> Bool {
         var improved = validator == nil
         if let validator, validate, lastValidatedStep != state.step {
-            let result = validator.run(model)
+            let result = distributed?.validation { validator.run(model) } ?? validator.run(model)
             lastValidation = result
             lastValidatedStep = state.step
             // The rate follows perplexity (smooth); the best model and early stopping follow BLEU.
@@ -315,6 +333,8 @@ public final class Trainer {
         }
         state.elapsedSeconds = elapsed
         state.randomState = dropoutRandom.state
+        // No rank writes parameters that another rank does not hold.
+        try distributed?.checkParameters(model.store, step: state.step)
         try checkpoint(best: improved)
         lastCheckpointStep = state.step
         return state.earlyStopping.shouldStop

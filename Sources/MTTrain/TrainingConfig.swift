@@ -36,6 +36,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var threads = 0
     /// Data-parallel workers (threads, each with a model replica) sharing every batch.
     public var workers = 1
+    /// Batches per update: their gradients are added up and applied at once (Marian's
+    /// --optimizer-delay), for the batch size of more workers or ranks than there are.
+    public var accumulateSteps = 1
     public var logInterval = 50
     public var maxNanSteps = 5
 
@@ -50,7 +53,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case decayFactor = "decay_factor", decayPatience = "decay_patience", minLearningRate = "min_learning_rate"
         case maxGradNorm = "max_grad_norm", epochs, maxSteps = "max_steps", timeBudget = "time_budget"
         case validationInterval = "validation_interval", earlyStoppingPatience = "early_stopping_patience"
-        case seed, threads, workers, logInterval = "log_interval", maxNanSteps = "max_nan_steps"
+        case seed, threads, workers, accumulateSteps = "accumulate_steps", logInterval = "log_interval", maxNanSteps = "max_nan_steps"
     }
 
     /// The batching options these settings describe.

@@ -233,6 +233,7 @@ extension TrainingConfig {
         .integer("training.seed", \.training.seed, .any, "random seed: same seed, data, threads and workers give the same model"),
         .integer("training.threads", \.training.threads, .atLeast(0), "threads in all (0 = one per core); each worker gets threads / workers BLAS threads"),
         .integer("training.workers", \.training.workers, .atLeast(1), "data-parallel workers, each with a share of every batch; the model depends on it"),
+        .integer("training.accumulate_steps", \.training.accumulateSteps, .atLeast(1), "batches per update: their gradients are added up before one optimiser step"),
         .integer("training.log_interval", \.training.logInterval, .atLeast(1), "log every N updates"),
         .integer("training.max_nan_steps", \.training.maxNanSteps, .atLeast(1), "give up after N non-finite losses in a row"),
     ]

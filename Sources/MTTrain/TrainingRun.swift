@@ -35,13 +35,19 @@ public struct TrainOptions: Sendable {
     }
 }
 
-/// One `mt-train` invocation: configuration, data, model, training, checkpoints.
+/// One `mt-train` invocation: configuration, data, model, training, checkpoints. Across
+/// processes (`distributed`), every rank runs it on the same files; rank 0 alone reports
+/// and writes.
 public enum TrainingRun {
-    public static func run(_ options: TrainOptions, stopRequested: @escaping () -> Bool = { false }) throws -> TrainingOutcome {
+    public static func run(
+        _ options: TrainOptions, stopRequested: @escaping () -> Bool = { false }, distributed: DistributedTraining? = nil
+    ) throws -> TrainingOutcome {
+        let writer = distributed?.isWriter ?? true
         let paths = CheckpointPaths(model: options.modelPath, log: options.logPath)
         let directory = (options.modelPath as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
-        guard directory.isEmpty || (FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
+        // Only the writer needs it: the other ranks may run on hosts without it.
+        guard !writer || directory.isEmpty || (FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
         else { throw TrainingError("no such directory for the model", at: options.modelPath) }
 
         let stored = options.resume ? try ResumeFile.open(paths.resumeState).config : nil
@@ -57,23 +63,63 @@ public enum TrainingRun {
         let trainer = try Trainer(
             config: config, sourceVocabularySize: data.sourceVocabulary.count,
             targetVocabularySize: data.targetVocabulary.count, train: train, validation: validation,
-            pipeline: pipeline, paths: paths)
+            pipeline: pipeline, paths: writer ? paths : nil, distributed: distributed)
         if options.resume { try trainer.resume(from: paths.resumeState) }
+        if let distributed {
+            try distributed.checkSameRun(
+                sameRunFingerprints(config: config, train: train, validation: validation, trainer: trainer, distributed: distributed))
+        }
+        guard writer else {
+            trainer.stopRequested = stopRequested
+            return try trainer.run()
+        }
         let reporter = options.interactive.map {
             ProgressReporter(logInterval: t.logInterval, interactive: $0, output: StandardError.write)
         } ?? ProgressReporter(logInterval: t.logInterval)
         trainer.reporter = reporter
         reporter.message("mt-train: \(t.workers) worker\(t.workers == 1 ? "" : "s"), each with \(BLASThreads.summary)")
+        if let distributed {
+            reporter.message(
+                "mt-train: \(distributed.size) ranks × \(t.workers) worker\(t.workers == 1 ? "" : "s") = \(distributed.size * t.workers) parts per batch, \(distributed.summation.rawValue) gradient sum")
+        }
         if validation == nil {
             reporter.message("mt-train: warning: no validation data in \(options.dataDirectory): no BLEU, no early stopping; the model file is the latest")
         }
         trainer.log = try TrainingLog(path: paths.log, resumingAt: options.resume ? trainer.state.step : nil)
         trainer.stopRequested = stopRequested
         let outcome = try trainer.run()
+        if let reducer = distributed?.reducer, outcome.stepSeconds > 0 {
+            let c = reducer.communicationSeconds, w = reducer.waitSeconds, s = outcome.stepSeconds
+            func share(_ x: Double) -> String { String(format: "%.1f", x) + " s (" + String(format: "%.1f", 100 * x / s) + "%)" }
+            reporter.message(
+                "all-reduce: \(share(c)) of \(String(format: "%.1f", s)) s of updates: \(share(w)) waiting for the slowest rank, \(share(c - w)) summing")
+        }
         if let peak = peakMemoryKilobytes() {
             reporter.message("peak memory (VmHWM): \(peak / 1024) MiB")
         }
         return outcome
+    }
+
+    /// What the ranks of one job must share, each as one hash: the configuration (with the
+    /// options of the job), the data, and the point a resumed run starts from.
+    static func sameRunFingerprints(
+        config: TrainingConfig, train: any ParallelCorpus, validation: ValidationSet?, trainer: Trainer,
+        distributed: DistributedTraining
+    ) throws -> [(what: String, hash: UInt64)] {
+        var c = Fingerprint()
+        c.add(try config.jsonString())
+        c.add(distributed.summation.rawValue)
+        c.add([distributed.checkInterval, distributed.size])
+        var d = Fingerprint()
+        d.add([Fingerprint.corpus(train), UInt64(trainer.model.config.sourceVocabularySize), UInt64(trainer.model.config.targetVocabularySize)])
+        if let validation {
+            d.add([Fingerprint.corpus(validation.corpus)])
+            for r in validation.references { d.add(r) }
+        }
+        var r = Fingerprint()
+        r.add(try trainer.state.jsonString())
+        r.add([parameterChecksum(trainer.model.store)])
+        return [("a configuration", c.value), ("training or validation data", d.value), ("a resume state", r.value)]
     }
 
     /// BLAS threads per worker: the threads (0 = one per core) shared out among the workers,

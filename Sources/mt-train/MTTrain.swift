@@ -22,6 +22,10 @@ struct MTTrainCommand: ParsableCommand {
             state: parameters, optimiser moments, batch position, generator), MODEL.log.tsv (log). \
             Checkpoints are taken at every validation (and at the end); --resume continues from the \
             latest one. SIGINT or SIGTERM stop training cleanly with a checkpoint.
+
+            Started by mpirun or srun (in a build with SWIFTNMT_MPI=1), each process is one rank of \
+            a data-parallel job: every batch is shared out among ranks × workers parts, the \
+            gradients are summed across the ranks, and rank 0 alone writes the files and reports.
             """)
 
     @Option(help: "Preprocessed data directory (from mt-preprocess).") var data: String?
@@ -44,6 +48,10 @@ struct MTTrainCommand: ParsableCommand {
     @Option(help: "Data-parallel workers, each with a share of every batch (default 1).") var workers: Int?
     @Option(help: "Validate and checkpoint every N updates (0 = after each epoch).") var validInterval: Int?
     @Option(help: "Log every N updates.") var logInterval: Int?
+    @Option(help: "Under mpirun: exact (sum the ranks' gradients in the in-process order, bit for bit) or fast (MPI_Allreduce); default exact.")
+    var gradientSum: String?
+    @Option(help: "Under mpirun: compare the ranks' parameters every N updates (0 = at checkpoints only; default 100).")
+    var checkInterval: Int?
 
     @Flag(help: "Print the final configuration as YAML and exit.") var printConfig = false
     @Flag(help: "List every configuration key with its default and meaning, and exit.") var listKeys = false
@@ -89,8 +97,16 @@ struct MTTrainCommand: ParsableCommand {
         options.modelPath = save
         options.logPath = log
         options.resume = resume
+        let summationName = gradientSum ?? GradientSummation.exact.rawValue
+        guard let summation = GradientSummation(rawValue: summationName) else {
+            throw TrainingError("--gradient-sum must be exact or fast (got '\(summationName)')")
+        }
+        if let checkInterval, checkInterval < 0 { throw TrainingError("--check-interval must be at least 0 (got \(checkInterval))") }
+        let distributed = try MPIJob.join(summation: summation, checkInterval: checkInterval ?? 100)
         installStopHandlers()
-        let outcome = try TrainingRun.run(options, stopRequested: { stopSignal != 0 })
+        let outcome = try TrainingRun.run(options, stopRequested: { stopSignal != 0 }, distributed: distributed)
+        MPIJob.leave()
+        if let distributed, !distributed.isWriter { return }
         if let bleu = outcome.bestBLEU {
             StandardError.write("mt-train: best validation BLEU \(String(format: "%.2f", bleu)) (\(save))\n")
         }

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Training across processes against threads, on one machine, with the Multi30k benchmark
+# model of scripts/bench-train.sh (embedding 256, hidden 512, 2-layer bidirectional LSTM
+# encoder, 2-layer LSTM decoder, general attention, input feeding, dropout 0.3, batches of
+# 64 sentences, Adam), in one run, one after the other:
+#
+#   threads  1 process × 2 workers (mt-train --workers 2 --threads 2)
+#   exact    2 ranks × 1 worker, 1 thread each (mpirun -np 2 mt-train --workers 1 --threads 1),
+#            the gradients summed in the in-process order (the same parameters as threads),
+#            over TCP on loopback (pml ob1, btl self,tcp), as the tests run
+#   fast     the same with MPI_Allreduce (--gradient-sum fast)
+#   fast-shm MPI_Allreduce through shared memory (btl vader, copy in and out: no ptrace)
+#
+# Prints updates/s over the update steps of each (setup and loading left out), the ratio
+# to the threads, and the share of step time rank 0 spends in the all-reduce: waiting for
+# the slower rank to arrive (a one-byte all-gather first), then summing (the transfer). Runs under nice -n 10: on a shared machine the figures
+# are ratios of runs taken minutes apart, so run it twice before trusting a few percent.
+#
+# Usage: scripts/bench-distributed.sh [STEPS]      (default 100)
+# Environment: MULTI30K (corpus directory), BPE_MERGES (default 10000, joint).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STEPS=${1:-100}
+CORPUS=${MULTI30K:-}
+if [ -z "$CORPUS" ]; then
+    for c in ../shared/corpora/multi30k ../../shared/corpora/multi30k; do
+        if [ -f "$c/train.de" ]; then CORPUS=$c; break; fi
+    done
+fi
+[ -n "$CORPUS" ] || { echo "bench-distributed: no Multi30k corpus; set MULTI30K" >&2; exit 1; }
+command -v mpirun >/dev/null || { echo "bench-distributed: no mpirun (apt-get install openmpi-bin libopenmpi-dev)" >&2; exit 1; }
+MERGES=${BPE_MERGES:-10000}
+export SWIFTNMT_MPI=1
+swift build -c release --product mt-preprocess >/dev/null
+swift build -c release --product mt-train >/dev/null
+BIN=.build/release
+
+# The same cache as bench-train.sh.
+DATA=.build/bench-train/multi30k-de-en-bpe$MERGES
+if [ ! -f "$DATA/train.bin" ]; then
+    rm -rf "$DATA"
+    mkdir -p "$DATA"
+    "$BIN/mt-preprocess" --train-src "$CORPUS/train.de" --train-tgt "$CORPUS/train.en" \
+        --out "$DATA" --vocab-dir "$DATA/vocab" --bpe-merges "$MERGES" --joint-bpe
+fi
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+MODEL=(--max-steps "$STEPS" --epochs 0
+    --set model.embedding_size=256 --set model.hidden_size=512 --set model.encoder_layers=2
+    --set model.decoder_layers=2 --set model.bidirectional_encoder=true --set model.cell=lstm
+    --set model.attention=general --set model.input_feeding=true --set model.dropout=0.3
+    --set training.max_batch_sentences=64 --set training.batch_tokens=1000000 --log-interval 50)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+MPIRUN=(mpirun -np 2 --oversubscribe --bind-to none --mca pml ob1)
+SHM=(--mca btl self,vader --mca btl_vader_single_copy_mechanism none)
+TCP=(--mca btl self,tcp)
+
+echo "bench-distributed: $STEPS steps, BPE $MERGES joint, $(nproc) cores, $(mpirun --version | head -n 1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+nice -n 10 "$BIN/mt-train" --data "$DATA" --save "$WORK/threads.safetensors" --workers 2 --threads 2 "${MODEL[@]}" \
+    >"$WORK/threads.out" 2>&1
+for run in exact fast fast-shm; do
+    if [ "$run" = fast-shm ]; then transport=("${SHM[@]}"); else transport=("${TCP[@]}"); fi
+    nice -n 10 "${MPIRUN[@]}" "${transport[@]}" "$BIN/mt-train" --data "$DATA" --save "$WORK/$run.safetensors" \
+        --workers 1 --threads 1 --gradient-sum "${run%-shm}" "${MODEL[@]}" >"$WORK/$run.out" 2>&1
+done
+
+# "throughput: N target tokens in S s of updates: …"
+# "all-reduce: C s (P%) of S s of updates: W s (Q%) waiting for the slowest rank, X s (R%) summing"
+seconds() { sed -n 's/^throughput: [0-9]* target tokens in \([0-9.]*\) s of updates.*/\1/p' "$WORK/$1.out"; }
+shares() { sed -n 's/^all-reduce: [0-9.]* s (\([0-9.]*\)%).* s (\([0-9.]*\)%) waiting.* s (\([0-9.]*\)%) summing.*/\1 \2 \3/p' "$WORK/$1.out"; }
+base=$(seconds threads)
+[ -n "$base" ] || { cat "$WORK/threads.out" >&2; exit 1; }
+printf "%-46s %9s %10s %11s %8s %8s\n" "run" "updates/s" "vs threads" "all-reduce" "waiting" "summing"
+for run in threads exact fast fast-shm; do
+    s=$(seconds "$run")
+    [ -n "$s" ] || { cat "$WORK/$run.out" >&2; exit 1; }
+    case $run in
+        threads) label="1 process × 2 workers" ;;
+        exact) label="2 ranks × 1 thread, exact sum, TCP" ;;
+        fast) label="2 ranks × 1 thread, MPI_Allreduce, TCP" ;;
+        fast-shm) label="2 ranks × 1 thread, MPI_Allreduce, shared memory" ;;
+    esac
+    read -r total wait sum <<<"$(shares "$run")" || true
+    awk -v l="$label" -v n="$STEPS" -v s="$s" -v b="$base" -v t="${total:--}" -v w="${wait:--}" -v x="${sum:--}" 'BEGIN {
+        printf "%-46s %9.3f %9.1f%% %10s%% %7s%% %7s%%\n", l, n / s, 100 * b / s, t, w, x }'
+done
+grep -h "^training:" "$WORK/threads.out"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; others' work included)"
