@@ -53,7 +53,7 @@ awk -v n="$T_LINES" -v t="$T_SECONDS" -v an="$A_LINES" -v at="$A_SECONDS" 'BEGIN
 SERVER=$!
 PORT=""
 for _ in $(seq 1 600); do
-  PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$WORK/serve.err")
+  PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$WORK/serve.err" 2>/dev/null || true)
   [ -n "$PORT" ] && break
   kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/serve.err" >&2; exit 1; }
   sleep 0.1

@@ -54,7 +54,8 @@ start() {
   pids+=("$pid")
   port=""
   for _ in $(seq 1 300); do   # at most 30 s
-    port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$work/$1.err")
+    # The server's redirection may not have created the file yet: that is not an error.
+    port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$work/$1.err" 2>/dev/null || true)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || fail "$1: mt-serve exited: $(cat "$work/$1.err")"
     sleep 0.1
