@@ -44,6 +44,9 @@ public enum TrainingRun {
         guard directory.isEmpty || (FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
         else { throw TrainingError("no such directory for the model", at: options.modelPath) }
 
+        if options.resume, !FileManager.default.fileExists(atPath: paths.resumeState) {
+            throw paths.missingResumeStateError()
+        }
         let stored = options.resume ? try ResumeFile.open(paths.resumeState).config : nil
         let config = try options.configuration(resumeConfig: stored)
         let t = config.training
