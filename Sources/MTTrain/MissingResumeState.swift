@@ -3,12 +3,14 @@ import Foundation
 extension CheckpointPaths {
     /// Why `--resume` has nothing to continue from, read from what the earlier run left:
     /// a log without a resume state means that run was stopped before its first checkpoint.
-    public func missingResumeStateError() -> TrainingError {
+    /// `killedRun` is the description in the lock a killed run left (`FileLock.previousOwner`).
+    public func missingResumeStateError(killedRun: String? = nil) -> TrainingError {
         let exists = { (path: String) in FileManager.default.fileExists(atPath: path) }
         let restart = "train without --resume to start over"
-        if exists(log) {
+        let which = killedRun.map { " (\($0), killed)" } ?? ""
+        if exists(log) || killedRun != nil {
             return TrainingError(
-                "no resume state to continue from: the run that wrote \(log) was stopped before its first checkpoint "
+                "no resume state to continue from: the run\(which)\(exists(log) ? " that wrote \(log)" : "") was stopped before its first checkpoint "
                     + "(checkpoints come every training.checkpoint_time, 10m by default, every "
                     + "training.checkpoint_interval updates, at each validation and at the end); \(restart)",
                 at: resumeState)

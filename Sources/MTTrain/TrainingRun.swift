@@ -43,9 +43,11 @@ public enum TrainingRun {
         var isDirectory: ObjCBool = false
         guard directory.isEmpty || (FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
         else { throw TrainingError("no such directory for the model", at: options.modelPath) }
+        let lock = try paths.lockForTraining()
+        defer { lock.release() }
 
         if options.resume, !FileManager.default.fileExists(atPath: paths.resumeState) {
-            throw paths.missingResumeStateError()
+            throw paths.missingResumeStateError(killedRun: lock.previousOwner)
         }
         let stored = options.resume ? try ResumeFile.open(paths.resumeState).config : nil
         let config = try options.configuration(resumeConfig: stored)

@@ -24,6 +24,7 @@ import Glibc
         #expect(p.terminationReason == .uncaughtSignal)
         try #require(!FileManager.default.fileExists(atPath: dir + "/m.last.optimizer.safetensors"), "checkpointed before the kill")
         let r = try TrainCLITests.run(TrainCLITests.train, args + ["--resume"], in: dir)
-        TrainCLITests().expectOneError(r, contains: "was stopped before its first checkpoint")
+        TrainCLITests().expectOneError(r, contains: "the run (mt-train pid \(p.processIdentifier) since ")
+        TrainCLITests().expectOneError(r, contains: ", killed) that wrote m.log.tsv was stopped before its first checkpoint")
     }
 }
