@@ -8,3 +8,5 @@ swift test --skip-build
 scripts/check-sacrebleu.sh
 # Model files open with Python's safetensors (skips itself when PyPI is out of reach).
 scripts/check-safetensors.sh
+# Every fuzz target for a few seconds (libFuzzer with address sanitizer; scripts/fuzz.sh).
+scripts/fuzz.sh --smoke 3
