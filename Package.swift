@@ -216,3 +216,25 @@ if ProcessInfo.processInfo.environment["SWIFTNMT_MPI"] == "1" {
         target.swiftSettings = (target.swiftSettings ?? []) + [.define("SWIFTNMT_MPI")]
     }
 }
+
+// MARK: fuzz targets (scripts/fuzz.sh): libFuzzer entry points, one per reader of user
+// bytes, declared only when SWIFTNMT_FUZZ is set, since they link only with
+// -sanitize=fuzzer (which supplies the driver their main calls).
+
+if ProcessInfo.processInfo.environment["SWIFTNMT_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("fuzz-text", ["MTText"]),
+        ("fuzz-bpe", ["MTText"]),
+        ("fuzz-safetensors", ["MTText", "MTTensor", "MTModelFile"]),
+        ("fuzz-corpus", ["MTText"]),
+        ("fuzz-config", ["MTTrain"]),
+        ("fuzz-bleu", ["MTEval"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport", swiftSettings: commonSwiftSettings))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["FuzzSupport"] + dependencies, path: "Tests/Fuzz/\(name)",
+                swiftSettings: commonSwiftSettings))
+    }
+}

@@ -12,3 +12,5 @@ scripts/check-safetensors.sh
 scripts/check-serve.sh
 # Training across MPI processes (skips itself unless mt-train is built with SWIFTNMT_MPI=1).
 scripts/check-mpi.sh
+# Every fuzz target for a few seconds (libFuzzer with address sanitizer; scripts/fuzz.sh).
+scripts/fuzz.sh --smoke 3

@@ -21,7 +21,7 @@ public struct StagedFile: Sendable {
     public init(for destination: String, _ body: (AtomicFile.Output) throws -> Void) throws {
         let (directory, base) = AtomicFile.split(destination)
         guard !base.isEmpty else { throw FileError("not a file name", path: destination) }
-        let temporary = directory + "/." + base + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = StagedFile.temporaryName(directory: directory, base: base)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw FileError.system("cannot create a file", path: temporary) }
         var closed = false
@@ -45,6 +45,12 @@ public struct StagedFile: Sendable {
         guard rename(temporary, destination) == 0 else {
             throw FileError.system("cannot rename into place", path: destination)
         }
+    }
+
+    /// `DIR/.BASE.tmp-PID-RANDOM`: hidden, unique, and naming the process that owns it
+    /// (see `removeStaleTemporaries`).
+    public static func temporaryName(directory: String, base: String) -> String {
+        directory + "/." + base + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// Removes the temporary (of a file not moved into place).

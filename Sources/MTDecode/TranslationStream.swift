@@ -43,7 +43,8 @@ public final class TranslationStream<T: Real> {
     @discardableResult
     public func run(reader: LineReader, targets: TargetText = .none, output: LineWriter, attention: LineWriter?,
                     warn: @escaping (String) -> Void) throws -> Int {
-        let queue = LineQueue()
+        // A few chunks ahead at most: memory stays that of a few chunks however long the input.
+        let queue = LineQueue(capacity: 4 * chunkSize)
         let scoring = translator.options.scoring
         let thread = Thread {
             do {
@@ -106,17 +107,32 @@ public final class TranslationStream<T: Real> {
     }
 }
 
-/// Inputs handed from the reader thread to the translator.
+/// Inputs handed from the reader thread to the translator, at most `capacity` at a time:
+/// the reader waits while the queue is full.
 final class LineQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var lines: [TranslationInput] = []
     private var ended = false
     private var error: Error?
+    let capacity: Int
+
+    init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+    }
+
+    /// Lines waiting to be taken.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return lines.count
+    }
 
     func push(_ line: TranslationInput) {
         condition.lock()
+        while lines.count >= capacity { condition.wait() }
         lines.append(line)
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -124,22 +140,23 @@ final class LineQueue: @unchecked Sendable {
         condition.lock()
         ended = true
         self.error = error
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
 
     /// Waits for `max` lines, the end, or a silence of `pause` seconds after at least one
-    /// line; takes up to `max` lines.
+    /// line (a full queue counts as `max` lines); takes up to `max` lines.
     func take(max: Int, pause: TimeInterval) -> (lines: [TranslationInput], end: Bool, error: Error?) {
         condition.lock()
         defer { condition.unlock() }
         while lines.isEmpty && !ended { condition.wait() }
-        while lines.count < max && !ended {
+        while lines.count < Swift.min(max, capacity) && !ended {
             if !condition.wait(until: Date(timeIntervalSinceNow: pause)) { break }
         }
         let n = Swift.min(max, lines.count)
         let taken = Array(lines[0..<n])
         lines.removeFirst(n)
+        condition.broadcast()
         return (taken, ended && lines.isEmpty, lines.isEmpty ? error : nil)
     }
 }

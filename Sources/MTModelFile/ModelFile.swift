@@ -63,6 +63,12 @@ public enum ModelFile {
                 "vocabularies of \(src)/\(tgt) tokens do not match the model's "
                     + "\(config.sourceVocabularySize)/\(config.targetVocabularySize)", path: path)
         }
+        let stored = file.names.reduce(0) { $0 + (file[$1]?.shape.reduce(1, *) ?? 0) }
+        guard let floor = config.parameterFloor, stored >= floor else {
+            throw FileError(
+                "the file holds \(stored) parameters, too few for its configuration (at least \(config.parameterFloor.map(String.init) ?? "more than Int.max"))",
+                path: path)
+        }
         let model = Seq2Seq<Float>(config, rng: SeededRandom(seed: 0), initializeParameters: false)
         do {
             try model.store.load(from: file)

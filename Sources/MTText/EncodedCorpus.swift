@@ -89,9 +89,10 @@ public struct EncodedCorpus: Equatable, Sendable {
             offset += n * MemoryLayout<T>.size
             return values.map { T(littleEndian: $0) }
         }
-        sourceOffsets = take(Int(p) + 1, UInt64.self).map { Int($0) }
+        // An offset past Int.max turns negative here, which the check below rejects.
+        sourceOffsets = take(Int(p) + 1, UInt64.self).map { Int(truncatingIfNeeded: $0) }
         sourceTokens = take(Int(s), Int32.self)
-        targetOffsets = take(Int(p) + 1, UInt64.self).map { Int($0) }
+        targetOffsets = take(Int(p) + 1, UInt64.self).map { Int(truncatingIfNeeded: $0) }
         targetTokens = take(Int(t), Int32.self)
         for (offsets, total) in [(sourceOffsets, Int(s)), (targetOffsets, Int(t))] {
             guard offsets.first == 0, offsets.last == total, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {

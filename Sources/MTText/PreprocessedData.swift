@@ -38,6 +38,11 @@ public struct PreprocessedData {
             throw TextError("no such preprocessed data directory", at: directory)
         }
         let settingsPath = PreprocessedData.path(directory, FileName.settings)
+        guard FileManager.default.fileExists(atPath: settingsPath) else {
+            throw TextError(
+                "no \(FileName.settings): not a directory written by mt-preprocess, or one whose rewriting was interrupted (run mt-preprocess again)",
+                at: directory)
+        }
         settings = try PreprocessSettings(jsonString: readText(settingsPath), location: settingsPath)
         let vocabDir = vocabularyDirectory ?? settings.vocabularyDirectory
         self.vocabularyDirectory = vocabDir

@@ -139,7 +139,6 @@ public enum Preprocessor {
                               _ options: PreprocessOptions, _ files: FileTransaction) throws {
         typealias F = PreprocessedData.FileName
         let out = options.outputDirectory, vocab = options.vocabularyDirectory
-        try files.write(settings.jsonString(), to: PreprocessedData.path(out, F.settings))
         try files.write(train.encoded(), to: PreprocessedData.path(out, F.train))
         try files.write(pipeline.sourceCodes.text, to: PreprocessedData.path(out, F.sourceCodes))
         try files.write(pipeline.targetCodes.text, to: PreprocessedData.path(out, F.targetCodes))
@@ -150,7 +149,10 @@ public enum Preprocessor {
         }
         try files.write(pipeline.sourceVocabulary.fileText, to: PreprocessedData.path(vocab, F.sourceVocabulary))
         try files.write(pipeline.targetVocabulary.fileText, to: PreprocessedData.path(vocab, F.targetVocabulary))
-        try files.commit()
+        // The settings last: a directory without them is an incomplete one.
+        let settingsPath = PreprocessedData.path(out, F.settings)
+        try files.write(settings.jsonString(), to: settingsPath)
+        try files.commit(invalidatingFirst: settingsPath)
     }
 
     static func absolutePath(_ path: String) -> String {

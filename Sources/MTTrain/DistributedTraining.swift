@@ -44,6 +44,9 @@ public final class DistributedTraining {
         return Self.stopReasons[Int(communicator.broadcast(index))]
     }
 
+    /// Rank 0's value, on every rank.
+    func agree(on value: Int32) -> Int32 { communicator.broadcast(value) }
+
     /// Rank 0 validates; every rank gets its figures.
     func validation(_ run: () -> ValidationResult) -> ValidationResult {
         var figures = (0.0, 0.0, 0.0)

@@ -57,12 +57,19 @@ public final class Trainer {
     public var corruptLoss: ((_ attempt: Int) -> Bool)?
     /// This trainer's part in a job across processes; nil for a process alone.
     public let distributed: DistributedTraining?
+    /// Called after each checkpoint with its step; tests throw from it to stop the run
+    /// there as a kill would.
+    public var checkpointWritten: ((_ step: Int) throws -> Void)?
 
     private var dropoutRandom: SeededRandom
     /// Forward, backward, clipping and the update's slices, for `training.workers` workers.
     private let reducer: any GradientReducer<Float>
     private var lastValidatedStep = -1
     private var lastCheckpointStep = -1
+    /// The step and time (monotonic seconds) of the last checkpoint of any kind, for
+    /// `checkpoint_interval` and `checkpoint_time`; `lastCheckpointStep` counts only those
+    /// that may stand in for the end of an epoch's (those between updates validate nothing).
+    private var lastWritten = (step: -1, time: 0.0)
     private var lastValidation: ValidationResult?
     private var attempts = 0
     private var totals = (target: 0, source: 0, sentences: 0, seconds: 0.0, flops: 0.0)
@@ -129,12 +136,14 @@ public final class Trainer {
         // The early-stopping patience in force is the current configuration's.
         state.earlyStopping.patience = config.training.earlyStoppingPatience
         lastCheckpointStep = saved.step
+        lastWritten.step = saved.step
     }
 
     // MARK: the loop
 
     public func run() throws -> TrainingOutcome {
         clock = (monotonicSeconds(), state.elapsedSeconds)
+        lastWritten.time = clock.start
         interval = IntervalStatistics(start: monotonicSeconds())
         reporter?.message(
             "training: \(model.store.scalarCount) parameters, \(planner.included.count) pairs"
@@ -174,6 +183,7 @@ public final class Trainer {
         while state.position.epoch == epoch, state.position.batch < batches.count {
             // Across processes, rank 0's decision (its clock, its signals) is every rank's.
             if let reason = distributed.map({ $0.agree(on: stepStopReason()) }) ?? stepStopReason() { return reason }
+            try checkpointIfDue()
             if try update(batches) { return .earlyStopping }
         }
         if state.position.epoch == epoch { state.position = BatchPosition(epoch: epoch + 1, batch: 0) }
@@ -232,6 +242,28 @@ public final class Trainer {
             interval = IntervalStatistics(start: monotonicSeconds())
         }
         return false
+    }
+
+    /// A checkpoint before the next update when `checkpoint_interval` updates or
+    /// `checkpoint_time` seconds have passed since the last one. It validates nothing (a
+    /// validation would feed the schedule), like an interruption's, and comes after the
+    /// validations of the step, so resuming from it reproduces the run never stopped.
+    private func checkpointIfDue() throws {
+        let t = config.training
+        // Across processes every rank takes part in a checkpoint (the parameter check), and
+        // rank 0's clock decides when; alone, a trainer without paths has nothing to write.
+        guard paths != nil || distributed != nil else { return }
+        var byCount = false, byClock = false
+        if state.step != lastWritten.step, state.step > 0 {
+            byCount = t.checkpointInterval > 0 && state.step % t.checkpointInterval == 0
+            byClock = t.checkpointTime > 0 && monotonicSeconds() - lastWritten.time >= t.checkpointTime
+        }
+        if let distributed {
+            let decision = distributed.agree(on: Int32(byCount ? 2 : byClock ? 1 : 0))
+            (byCount, byClock) = (decision == 2, decision == 1)
+        }
+        guard byCount || byClock else { return }
+        _ = try validateAndCheckpoint(elapsed: elapsed(), validate: false, numbered: byCount, betweenUpdates: true)
     }
 
     /// Counts a skipped update and warns; throws once too many came in a row.
@@ -309,8 +341,11 @@ public final class Trainer {
 
     /// Validates (when there is validation data), updates the schedule and early stopping,
     /// writes the best model when improved, then the last model and the resume state.
-    /// Returns whether early stopping says to stop.
-    private func validateAndCheckpoint(elapsed: Double, validate: Bool = true) throws -> Bool {
+    /// Returns whether early stopping says to stop. Validations and `numbered` checkpoints
+    /// also leave a numbered model file (`keep_checkpoints`).
+    private func validateAndCheckpoint(
+        elapsed: Double, validate: Bool = true, numbered: Bool = false, betweenUpdates: Bool = false
+    ) throws -> Bool {
         var improved = validator == nil
         if let validator, validate, lastValidatedStep != state.step {
             let result = distributed?.validation { validator.run(model) } ?? validator.run(model)
@@ -335,8 +370,10 @@ public final class Trainer {
         state.randomState = dropoutRandom.state
         // No rank writes parameters that another rank does not hold.
         try distributed?.checkParameters(model.store, step: state.step)
-        try checkpoint(best: improved)
-        lastCheckpointStep = state.step
+        try checkpoint(best: improved, numbered: validate || numbered)
+        if !betweenUpdates { lastCheckpointStep = state.step }
+        lastWritten = (state.step, monotonicSeconds())
+        try checkpointWritten?(state.step)
         return state.earlyStopping.shouldStop
     }
 
@@ -346,14 +383,21 @@ public final class Trainer {
         -r.bleu + 1e-7 * min(Foundation.log(max(r.perplexity, 1)), 100)
     }
 
-    /// Writes the model files and the resume state for the current step.
-    public func checkpoint(best: Bool) throws {
+    /// Writes the model files and the resume state for the current step; `numbered` adds
+    /// `MODEL.step-STEP.safetensors` when `keep_checkpoints` asks for them, first, so a
+    /// run killed before the resume state redoes the step and writes it again.
+    public func checkpoint(best: Bool, numbered: Bool = false) throws {
         guard let paths else { return }
         var metadata = [TrainingMetadataKey.config: try config.jsonString()]
         metadata[TrainingMetadataKey.state] = try state.jsonString()
+        let keep = config.training.keepCheckpoints
+        if numbered, keep > 0 {
+            try writeModel(model, pipeline: pipeline, metadata: metadata, to: paths.numbered(step: state.step))
+        }
         if best { try writeModel(model, pipeline: pipeline, metadata: metadata, to: paths.best) }
         try writeModel(model, pipeline: pipeline, metadata: metadata, to: paths.last)
         try ResumeFile.write(model: model, optimizer: optimizer, config: config, state: state, to: paths.resumeState)
+        if keep > 0 { try paths.pruneNumbered(keeping: keep, upTo: state.step) }
     }
 }
 

@@ -41,6 +41,13 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var accumulateSteps = 1
     public var logInterval = 50
     public var maxNanSteps = 5
+    /// A checkpoint every N updates (0 = none besides the others).
+    public var checkpointInterval = 0
+    /// Seconds between checkpoints at most (0 = only at validations and every
+    /// `checkpointInterval` updates), so a killed run loses little however long an epoch is.
+    public var checkpointTime = 600.0
+    /// Numbered model files kept (`MODEL.step-N.safetensors`), e.g. for averaging; 0 = none.
+    public var keepCheckpoints = 0
 
     public init() {}
 
@@ -54,6 +61,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case maxGradNorm = "max_grad_norm", epochs, maxSteps = "max_steps", timeBudget = "time_budget"
         case validationInterval = "validation_interval", earlyStoppingPatience = "early_stopping_patience"
         case seed, threads, workers, accumulateSteps = "accumulate_steps", logInterval = "log_interval", maxNanSteps = "max_nan_steps"
+        case checkpointInterval = "checkpoint_interval", checkpointTime = "checkpoint_time"
+        case keepCheckpoints = "keep_checkpoints"
     }
 
     /// The batching options these settings describe.

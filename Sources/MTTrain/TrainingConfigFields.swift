@@ -236,6 +236,10 @@ extension TrainingConfig {
         .integer("training.accumulate_steps", \.training.accumulateSteps, .atLeast(1), "batches per update: their gradients are added up before one optimiser step"),
         .integer("training.log_interval", \.training.logInterval, .atLeast(1), "log every N updates"),
         .integer("training.max_nan_steps", \.training.maxNanSteps, .atLeast(1), "give up after N non-finite losses in a row"),
+        .integer("training.checkpoint_interval", \.training.checkpointInterval, .atLeast(0), "also checkpoint every N updates (0 = not by count)"),
+        .real("training.checkpoint_time", \.training.checkpointTime, .atLeast(0), "checkpoint at least this often: seconds or 10m, 1h (0 = only at validations and by count)",
+              parser: parseDuration),
+        .integer("training.keep_checkpoints", \.training.keepCheckpoints, .atLeast(0), "keep the last N checkpoints of validations and checkpoint_interval as MODEL.step-STEP.safetensors (0 = none)"),
     ]
 
     public static func field(_ key: String) -> ConfigField? { fields.first { $0.key == key } }

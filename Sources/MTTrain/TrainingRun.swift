@@ -49,7 +49,13 @@ public enum TrainingRun {
         // Only the writer needs it: the other ranks may run on hosts without it.
         guard !writer || directory.isEmpty || (FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
         else { throw TrainingError("no such directory for the model", at: options.modelPath) }
+        // The writer's lock: the other ranks write nothing (and may share its directory).
+        let lock = writer ? try paths.lockForTraining() : nil
+        defer { lock?.release() }
 
+        if options.resume, !FileManager.default.fileExists(atPath: paths.resumeState) {
+            throw paths.missingResumeStateError(killedRun: lock?.previousOwner)
+        }
         let stored = options.resume ? try ResumeFile.open(paths.resumeState).config : nil
         let config = try options.configuration(resumeConfig: stored)
         let t = config.training

@@ -20,8 +20,10 @@ struct MTTrainCommand: ParsableCommand {
             Files beside --save MODEL.safetensors: MODEL.safetensors (best validation BLEU), \
             MODEL.last.safetensors (latest checkpoint), MODEL.last.optimizer.safetensors (resume \
             state: parameters, optimiser moments, batch position, generator), MODEL.log.tsv (log). \
-            Checkpoints are taken at every validation (and at the end); --resume continues from the \
-            latest one. SIGINT or SIGTERM stop training cleanly with a checkpoint.
+            Checkpoints are taken at every validation, every --checkpoint-time (10 minutes by default), \
+            every --checkpoint-interval updates and at the end; --resume continues from the latest one. \
+            --keep-checkpoints N also keeps the last N of validations and --checkpoint-interval as \
+            MODEL.step-STEP.safetensors. SIGINT or SIGTERM stop training cleanly with a checkpoint.
 
             Started by mpirun or srun (in a build with SWIFTNMT_MPI=1), each process is one rank of \
             a data-parallel job: every batch is shared out among ranks × workers parts, the \
@@ -52,6 +54,10 @@ struct MTTrainCommand: ParsableCommand {
     var gradientSum: String?
     @Option(help: "Under mpirun: compare the ranks' parameters every N updates (0 = at checkpoints only; default 100).")
     var checkInterval: Int?
+    @Option(help: "Also checkpoint every N updates (0 = not by count).") var checkpointInterval: Int?
+    @Option(help: "Checkpoint at least this often: seconds, or 10m, 1h (0 = only at validations and by count).")
+    var checkpointTime: String?
+    @Option(help: "Keep the last N checkpoints as MODEL.step-STEP.safetensors (0 = none).") var keepCheckpoints: Int?
 
     @Flag(help: "Print the final configuration as YAML and exit.") var printConfig = false
     @Flag(help: "List every configuration key with its default and meaning, and exit.") var listKeys = false
@@ -71,6 +77,9 @@ struct MTTrainCommand: ParsableCommand {
         add("training.workers", workers)
         add("training.validation_interval", validInterval)
         add("training.log_interval", logInterval)
+        add("training.checkpoint_interval", checkpointInterval)
+        add("training.checkpoint_time", checkpointTime)
+        add("training.keep_checkpoints", keepCheckpoints)
         return o
     }
 

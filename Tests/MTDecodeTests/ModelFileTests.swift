@@ -99,5 +99,21 @@ import Testing
         try model.store.save(to: mismatched, metadata: metadata)
         #expect(message(mismatched).hasPrefix("mismatched checkpoint"))
         #expect(!message(mismatched).contains("\n"))
+
+        // A configuration far larger than the file's tensors (a model of 640 GB here): an
+        // error before the model is made, not a failed allocation (found by checking what
+        // fuzz-safetensors cannot reach: a valid configuration with huge sizes).
+        for (key, value) in [("hidden", 200_000), ("layers", 1 << 40), ("embedding", Int.max / 2)] {
+            var huge = model.config
+            switch key {
+            case "hidden": huge.model.hiddenSize = value
+            case "layers": huge.model.encoderLayers = value
+            default: huge.model.embeddingSize = value
+            }
+            metadata[ModelFile.configKey] = try huge.jsonString()
+            let path = dir + "/huge-\(key).safetensors"
+            try model.store.save(to: path, metadata: metadata)
+            #expect(message(path).contains("too few for its configuration"), "\(key): \(message(path))")
+        }
     }
 }

@@ -34,4 +34,16 @@ import Testing
         bytes[bytes.count - 1] ^= 1
         #expect(message(bytes) == "checksum mismatch: the file is corrupt (f)")
     }
+
+    /// Found by fuzzing (fuzz-corpus): an offset of 2^63 or more with a right checksum
+    /// trapped converting it to Int; it is a corrupt file like any other bad offset.
+    @Test(arguments: [UInt64(1) << 63, UInt64.max, 5])
+    func anOffsetOutOfRangeIsCorruptNotACrash(offset: UInt64) {
+        var bytes = sample().encoded()
+        // The second source offset, after the 48-byte header and the first (0).
+        for i in 0..<8 { bytes[48 + 8 + i] = UInt8(truncatingIfNeeded: offset >> (8 * UInt64(i))) }
+        let sum = FNV1a.hash(bytes[48...])
+        for i in 0..<8 { bytes[40 + i] = UInt8(truncatingIfNeeded: sum >> (8 * UInt64(i))) }
+        #expect(throws: TextError("corrupt offsets", at: "f")) { _ = try EncodedCorpus(bytes: bytes, location: "f") }
+    }
 }

@@ -36,6 +36,24 @@ import Testing
         #expect(contents(dir + "/new/c") == "data")
     }
 
+    /// A directory the transaction makes is built aside and appears whole at the commit;
+    /// the staging directory of a dead process is removed by the next transaction.
+    @Test func aNewDirectoryAppearsOnlyAtTheCommit() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/.new.tmp-999999999-1", withIntermediateDirectories: false)
+        let files = FileTransaction()
+        try files.makeDirectory(dir + "/new/deeper")
+        try files.write("b", to: dir + "/new/deeper/b")
+        try files.write("c", to: dir + "/new/c")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/new"))
+        let staging = listing(dir).filter { !$0.contains("/") }
+        #expect(staging.count == 1 && staging[0].hasPrefix(".new.tmp-\(getpid())-"), "\(listing(dir))")
+        try files.commit()
+        #expect(listing(dir) == ["new", "new/c", "new/deeper", "new/deeper/b"])
+        #expect(contents(dir + "/new/deeper/b") == "b")
+    }
+
     @Test func anUncommittedTransactionLeavesEverythingAsItWas() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
