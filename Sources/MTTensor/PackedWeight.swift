@@ -21,8 +21,10 @@ public final class PackedWeight<T: Real> {
     private var ld = 0
     private var transposed = false
 
-    /// Whether Float products run on the packed kernels on this CPU.
-    public static var usesPackedKernels: Bool { T.self == Float.self && packed_gemm_fast() != 0 }
+    /// Whether Float products run on the packed kernels on this CPU (and in this program).
+    public static var usesPackedKernels: Bool {
+        T.self == Float.self && PackedProducts.enabled && packed_gemm_fast() != 0
+    }
 
     /// The packed kernels' instruction set ("avx512", "avx2" or "portable").
     public static var kernel: String { String(cString: packed_gemm_kernel()) }
@@ -67,8 +69,9 @@ public final class PackedWeight<T: Real> {
     }
 
     /// c[rows × outputs] = a[rows × depth] · B, plus c with `accumulate`. Products large
-    /// enough to share go to `threads` threads (BLAS's count by default), each taking whole
-    /// panels.
+    /// enough to share go to `threads` threads, each taking whole panels. One by default:
+    /// between BLAS calls OpenBLAS's threads keep spinning on the other cores, and waking
+    /// threads of our own beside them cost more than they gained (see `PackedProducts`).
     public func multiply(
         _ a: UnsafePointer<T>, lda: Int, rows: Int, into c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool,
         threads: Int? = nil
@@ -82,7 +85,7 @@ public final class PackedWeight<T: Real> {
         }
         let panels = (outputs + Int(PACKED_GEMM_PANEL) - 1) / Int(PACKED_GEMM_PANEL)
         // About a million multiply-adds per thread pays for waking it.
-        let threads = min(threads ?? BLASThreads.current, panels, max(1, rows * outputs * depth >> 20))
+        let threads = min(threads ?? 1, panels, max(1, rows * outputs * depth >> 20))
         a.withMemoryRebound(to: Float.self, capacity: 1) { a in
             c.withMemoryRebound(to: Float.self, capacity: 1) { c in
                 let (m, n, k) = (Int32(rows), Int32(outputs), Int32(depth))
@@ -107,4 +110,13 @@ private struct SharedProduct: @unchecked Sendable {
     let a: UnsafePointer<Float>
     let packed: UnsafePointer<Float>
     let c: UnsafeMutablePointer<Float>
+}
+
+/// Whether the packed products are used at all: set once, before the first product, by a
+/// program whose BLAS runs on several threads. With one worker and 2 BLAS threads on 2 cores,
+/// training ran at 184 sentences/s with the packed products shared out and 205 with them on
+/// one thread, against 266 with OpenBLAS's threads for every product (and 279 with the packed
+/// products in 2 single-threaded workers): with several BLAS threads, OpenBLAS does them.
+public enum PackedProducts {
+    nonisolated(unsafe) public static var enabled = true
 }

@@ -60,6 +60,8 @@ public enum TrainingRun {
         let config = try options.configuration(resumeConfig: stored)
         let t = config.training
         BLASThreads.set(blasThreads(threads: t.threads, workers: t.workers))
+        // Packed per-step products pay with single-threaded BLAS calls (PackedProducts).
+        PackedProducts.enabled = BLASThreads.current == 1
 
         let data = try PreprocessedData(directory: options.dataDirectory, vocabularyDirectory: options.vocabularyDirectory)
         let pipeline = try data.makePipeline()
