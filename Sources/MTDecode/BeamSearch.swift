@@ -39,6 +39,9 @@ public final class BeamSearch<T: Real> {
     public private(set) var decodedRows = 0
     /// The model arithmetic of the searches so far, counted by `Seq2SeqConfig`'s rules.
     public private(set) var arithmetic = 0.0
+    /// A decoder step's arithmetic in this batch, all models: per row, and per source
+    /// position a row attends to (the cost is linear in the source length).
+    private var stepArithmetic = (perRow: 0.0, perSourcePosition: 0.0)
 
     // Reused buffers.
     private var inputIds: [Int32] = []
@@ -132,6 +135,7 @@ public final class BeamSearch<T: Real> {
         for (m, member) in models.enumerated() { encode(used.map { inputs[$0].sources[m] }, model: member) }
         let allowed = outputVocabulary(for: used.map { inputs[$0].sources[0] }, prefixes: used.map { inputs[$0].prefix })
         let v = allowed?.count ?? model.config.targetVocabularySize
+        stepArithmetic = (0, 0)
         for (m, member) in models.enumerated() {
             let generator = member.generator
             outputWeights[m].packTransposed(
@@ -141,6 +145,11 @@ public final class BeamSearch<T: Real> {
             arithmetic += Double(used.reduce(0) { $0 + inputs[$1].sources[m].count })
                 * (config.encoderFLOPsPerToken + config.attentionKeyFLOPsPerSourceToken)
                 + Double(used.count) * config.bridgeFLOPsPerSentence
+            let lookedUp = member.targetInputTable != nil
+            let row = config.decoderStepFLOPs(sourceLength: 0, outputColumns: v, embeddingLookedUp: lookedUp)
+            stepArithmetic.perRow += row
+            stepArithmetic.perSourcePosition +=
+                config.decoderStepFLOPs(sourceLength: 1, outputColumns: v, embeddingLookedUp: lookedUp) - row
         }
         let k = Swift.min(options.beamSize, v)
         resetTree()
@@ -212,12 +221,7 @@ public final class BeamSearch<T: Real> {
             sourcePositions += sentence.nodes.count * sentence.sourceLength
         }
         let rowCount = inputIds.count
-        // The step's cost is linear in the source length: rows × cost at the mean length.
-        for member in models {
-            arithmetic += Double(rowCount) * member.config.decoderStepFLOPs(
-                sourceLength: Double(sourcePositions) / Double(rowCount), outputColumns: v,
-                embeddingLookedUp: member.targetInputTable != nil)
-        }
+        arithmetic += Double(rowCount) * stepArithmetic.perRow + Double(sourcePositions) * stepArithmetic.perSourcePosition
         decodedRows += rowCount
         if topIndices.count < rowCount * k {
             topIndices = [Int32](repeating: 0, count: rowCount * k)

@@ -1,5 +1,4 @@
 import CPackedGEMM
-import Dispatch
 
 /// A weight packed once for many products with few rows: the per-step products of a
 /// recurrent layer (a batch's rows times a weight of thousands of columns), for which a
@@ -68,13 +67,11 @@ public final class PackedWeight<T: Real> {
         return storage
     }
 
-    /// c[rows × outputs] = a[rows × depth] · B, plus c with `accumulate`. Products large
-    /// enough to share go to `threads` threads, each taking whole panels. One by default:
-    /// between BLAS calls OpenBLAS's threads keep spinning on the other cores, and waking
+    /// c[rows × outputs] = a[rows × depth] · B, plus c with `accumulate`, on the calling
+    /// thread: between BLAS calls OpenBLAS's threads keep spinning on the other cores, and
     /// threads of our own beside them cost more than they gained (see `PackedProducts`).
     public func multiply(
-        _ a: UnsafePointer<T>, lda: Int, rows: Int, into c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool,
-        threads: Int? = nil
+        _ a: UnsafePointer<T>, lda: Int, rows: Int, into c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
     ) {
         guard rows > 0 else { return }
         guard Self.usesPackedKernels, let packed = storage else {
@@ -84,32 +81,14 @@ public final class PackedWeight<T: Real> {
             return
         }
         let panels = (outputs + Int(PACKED_GEMM_PANEL) - 1) / Int(PACKED_GEMM_PANEL)
-        // About a million multiply-adds per thread pays for waking it.
-        let threads = min(threads ?? 1, panels, max(1, rows * outputs * depth >> 20))
         a.withMemoryRebound(to: Float.self, capacity: 1) { a in
             c.withMemoryRebound(to: Float.self, capacity: 1) { c in
-                let (m, n, k) = (Int32(rows), Int32(outputs), Int32(depth))
-                if threads <= 1 {
-                    packed_gemm_multiply(m, n, k, a, Int32(lda), packed, accumulate ? 1 : 0, c, Int32(ldc), 0, Int32(panels))
-                    return
-                }
-                let shared = SharedProduct(a: a, packed: UnsafePointer(packed), c: c)
-                DispatchQueue.concurrentPerform(iterations: threads) { part in
-                    let first = panels * part / threads, end = panels * (part + 1) / threads
-                    packed_gemm_multiply(
-                        m, n, k, shared.a, Int32(lda), shared.packed, accumulate ? 1 : 0, shared.c, Int32(ldc),
-                        Int32(first), Int32(end))
-                }
+                packed_gemm_multiply(
+                    Int32(rows), Int32(outputs), Int32(depth), a, Int32(lda), packed, accumulate ? 1 : 0, c,
+                    Int32(ldc), 0, Int32(panels))
             }
         }
     }
-}
-
-/// The operands of one product shared by the threads that compute disjoint panels of it.
-private struct SharedProduct: @unchecked Sendable {
-    let a: UnsafePointer<Float>
-    let packed: UnsafePointer<Float>
-    let c: UnsafeMutablePointer<Float>
 }
 
 /// Whether the packed products are used at all: set once, before the first product, by a
