@@ -21,36 +21,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=${1:-100}
-CORPUS=${MULTI30K:-}
-if [ -z "$CORPUS" ]; then
-    for c in ../shared/corpora/multi30k ../../shared/corpora/multi30k; do
-        if [ -f "$c/train.de" ]; then CORPUS=$c; break; fi
-    done
-fi
-[ -n "$CORPUS" ] || { echo "bench-distributed: no Multi30k corpus; set MULTI30K" >&2; exit 1; }
+PROGRAM=bench-distributed
+BIN=.build/release
+source scripts/bench-model.sh
 command -v mpirun >/dev/null || { echo "bench-distributed: no mpirun (apt-get install openmpi-bin libopenmpi-dev)" >&2; exit 1; }
-MERGES=${BPE_MERGES:-10000}
 export SWIFTNMT_MPI=1
 swift build -c release --product mt-preprocess >/dev/null
 swift build -c release --product mt-train >/dev/null
-BIN=.build/release
-
-# The same cache as bench-train.sh.
-DATA=.build/bench-train/multi30k-de-en-bpe$MERGES
-if [ ! -f "$DATA/train.bin" ]; then
-    rm -rf "$DATA"
-    mkdir -p "$DATA"
-    "$BIN/mt-preprocess" --train-src "$CORPUS/train.de" --train-tgt "$CORPUS/train.en" \
-        --out "$DATA" --vocab-dir "$DATA/vocab" --bpe-merges "$MERGES" --joint-bpe
-fi
+bench_data
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-MODEL=(--max-steps "$STEPS" --epochs 0
-    --set model.embedding_size=256 --set model.hidden_size=512 --set model.encoder_layers=2
-    --set model.decoder_layers=2 --set model.bidirectional_encoder=true --set model.cell=lstm
-    --set model.attention=general --set model.input_feeding=true --set model.dropout=0.3
-    --set training.max_batch_sentences=64 --set training.batch_tokens=1000000 --log-interval 50)
+MODEL=(--max-steps "$STEPS" "${BENCH_MODEL[@]}")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 MPIRUN=(mpirun -np 2 --oversubscribe --bind-to none --mca pml ob1)
 SHM=(--mca btl self,vader --mca btl_vader_single_copy_mechanism none)

@@ -1,7 +1,5 @@
 #!/usr/bin/env bash
-# Training speed on Multi30k de→en with the benchmark model: embedding 256, hidden 512,
-# 2-layer bidirectional LSTM encoder (256 per direction), 2-layer LSTM decoder, general
-# attention, input feeding, dropout 0.3, batches of 64 sentences, Adam.
+# Training speed on Multi30k de→en with the benchmark model (scripts/bench-model.sh), Adam.
 #
 # Prints target tokens/s (and source+target) over the update steps, peak memory (VmHWM
 # of mt-train at the end) and the share of CPU samples in OpenBLAS sgemm (perf record
@@ -25,37 +23,18 @@ cd "$(dirname "$0")/.."
 STEPS=${1:-200}
 THREADS=${2:-2}
 WORKERS=${3:-1}
-CORPUS=${MULTI30K:-}
-if [ -z "$CORPUS" ]; then
-    # The shared corpora sit beside the checkout (or beside its worktree directory).
-    for c in ../shared/corpora/multi30k ../../shared/corpora/multi30k; do
-        if [ -f "$c/train.de" ]; then CORPUS=$c; break; fi
-    done
-fi
-[ -n "$CORPUS" ] || { echo "bench-train: no Multi30k corpus; set MULTI30K" >&2; exit 1; }
-MERGES=${BPE_MERGES:-10000}
+PROGRAM=bench-train
+BIN=.build/release
+source scripts/bench-model.sh
 swift build -c release --product mt-preprocess >/dev/null
 swift build -c release --product mt-train >/dev/null
 swift build -c release --product mt-bench >/dev/null
-BIN=.build/release
-
-# The preprocessed corpus is cached under .build; no validation data, so the run is
-# updates only (no validation pass at the end).
-DATA=.build/bench-train/multi30k-de-en-bpe$MERGES
-if [ ! -f "$DATA/train.bin" ]; then
-    rm -rf "$DATA"
-    mkdir -p "$DATA"
-    "$BIN/mt-preprocess" --train-src "$CORPUS/train.de" --train-tgt "$CORPUS/train.en" \
-        --out "$DATA" --vocab-dir "$DATA/vocab" --bpe-merges "$MERGES" --joint-bpe
-fi
+bench_data
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-ARGS=(--data "$DATA" --save "$WORK/bench.safetensors" --max-steps "$STEPS" --threads "$THREADS" --workers "$WORKERS" --epochs 0
-    --set model.embedding_size=256 --set model.hidden_size=512 --set model.encoder_layers=2
-    --set model.decoder_layers=2 --set model.bidirectional_encoder=true --set model.cell=lstm
-    --set model.attention=general --set model.input_feeding=true --set model.dropout=0.3
-    --set training.max_batch_sentences=64 --set training.batch_tokens=1000000 --log-interval 50)
+ARGS=(--data "$DATA" --save "$WORK/bench.safetensors" --max-steps "$STEPS" --threads "$THREADS" --workers "$WORKERS"
+    "${BENCH_MODEL[@]}")
 
 BLAS=$(( THREADS / WORKERS )); [ "$BLAS" -ge 1 ] || BLAS=1
 echo "bench-train: $STEPS steps, $WORKERS workers, $BLAS BLAS threads each ($THREADS threads), BPE $MERGES joint, $(nproc) cores"
