@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "MTDecodeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile", "MTDecode"]),
         .testTarget(
-            name: "MTTrainTests", dependencies: ["MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTDecode", "MTTrain"],
+            name: "MTTrainTests", dependencies: ["MTCore", "MTText", "MTEval", "MTTensor", "MTModel", "MTModelFile", "MTDecode", "MTTrain"],
             exclude: ["Fixtures"]),
         .testTarget(name: "MTServeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile", "MTDecode", "MTServe"]),
         .testTarget(name: "CLITests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile"]),

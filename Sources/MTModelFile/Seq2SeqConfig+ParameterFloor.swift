@@ -5,9 +5,10 @@ extension Seq2SeqConfig {
     /// embeddings and each layer's recurrent weights (at least (hidden/2)² per encoder
     /// layer, for the two directions of a bidirectional one, and hidden² per decoder layer).
     /// A model file is checked against it before the model is made, so a small file whose
-    /// configuration claims a huge model is an error, not an allocation that fails. Nil
-    /// when it does not fit in an Int.
-    var parameterFloor: Int? {
+    /// configuration claims a huge model is an error, not an allocation that fails; so is
+    /// a training configuration too large for the machine's memory. Nil when it does not
+    /// fit in an Int.
+    public var parameterFloor: Int? {
         let h = model.hiddenSize, e = model.embeddingSize
         let terms = [
             product(model.encoderLayers, h / 2, h / 2), product(model.decoderLayers, h, h),

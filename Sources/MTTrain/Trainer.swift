@@ -88,6 +88,11 @@ public final class Trainer {
         let modelConfig = Seq2SeqConfig(
             sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize, model: config.model)
         if let problem = modelConfig.problem { throw ConfigError(problem) }
+        if let problem = modelConfig.trainingMemoryProblem(
+            workers: config.training.workers, adam: config.training.optimizer == .adam, memory: physicalMemoryBytes())
+        {
+            throw ConfigError(problem)
+        }
         self.config = config
         let random = SeededRandom(seed: config.training.seed)
         model = Seq2Seq<Float>(modelConfig, rng: random)

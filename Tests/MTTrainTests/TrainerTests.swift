@@ -1,7 +1,8 @@
 import Foundation
 import MTModel
+import MTModelFile
 import MTTensor
-import MTTrain
+@testable import MTTrain
 import Testing
 
 /// Small pieces shared by the trainer and resume tests.
@@ -160,5 +161,29 @@ enum TrainerFixture {
         } catch let e as ConfigError {
             #expect(e.message.contains("model.dropout"))
         }
+    }
+
+    /// A configuration too large for the machine is one error naming the sizes, before
+    /// anything is allocated; one that overflows an Int too.
+    @Test func modelTooLargeForMemoryIsAConfigError() throws {
+        for hidden in [1_000_000, 1 << 62] {
+            var config = TrainerFixture.config()
+            config.model.hiddenSize = hidden
+            do {
+                _ = try Trainer(
+                    config: config, sourceVocabularySize: 14, targetVocabularySize: 20,
+                    train: TrainerFixture.pairs(10, seed: 1), validation: nil)
+                Issue.record("hidden size \(hidden) was accepted")
+            } catch let e as ConfigError {
+                #expect(e.message.contains("model.hidden_size \(hidden)"), "\(e.message)")
+            }
+        }
+        let config = Seq2SeqConfig(sourceVocabularySize: 8000, targetVocabularySize: 6000, model: ModelConfig())
+        let floor = try #require(config.parameterFloor)
+        // Weights, 2 gradients and Adam's 2 moments: 5 copies of 4 bytes.
+        #expect(config.trainingMemoryProblem(workers: 2, adam: true, memory: floor * 20) == nil)
+        let problem = try #require(config.trainingMemoryProblem(workers: 2, adam: true, memory: floor * 20 - 1))
+        #expect(problem.contains("more than this machine's"))
+        #expect(config.trainingMemoryProblem(workers: 2, adam: false, memory: floor * 12) == nil)
     }
 }
