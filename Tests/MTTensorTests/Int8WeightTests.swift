@@ -47,6 +47,12 @@ import Testing
         int8_gemm_quantise_rows(t.a, Int32(t.lda), Int32(t.m), Int32(t.k), &qa, &sa)
         #expect(Int8Weight.hasKernel("portable"))
         let available = Int8Weight.kernels.filter(Int8Weight.hasKernel)
+        // Each kernel's quantiser gives the same bytes and scales.
+        for kernel in available {
+            var q = [UInt8](repeating: 0, count: t.m * kp), s = [Float](repeating: 0, count: t.m)
+            #expect(int8_gemm_quantise_rows_using(kernel, t.a, Int32(t.lda), Int32(t.m), Int32(t.k), &q, &s) == 1)
+            #expect(q == qa && s.map(\.bitPattern) == sa.map(\.bitPattern), "\(kernel) quantises differently, \(shape)")
+        }
         for accumulate in [false, true] {
             var results: [[Float]] = []
             for kernel in available {
