@@ -4,7 +4,8 @@ import MTTensor
 /// and CTranslate2 translate: the recurrent and input products of every decoder layer
 /// (the input's multiplied columns only, when its embedding share is looked up), the
 /// attention's W_c and the output layer. The encoder stays in float: its input products
-/// are one large GEMM per batch, and its recurrent ones are a small share of a search.
+/// are one large GEMM per batch, and the whole encoder took 7% of a beam-5 search with int8
+/// (Multi30k), so int8 could win little there.
 ///
 /// Made once from the weights of the moment, for translation; shared by the replicas.
 public struct DecoderInt8Weights: @unchecked Sendable {
