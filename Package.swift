@@ -53,6 +53,14 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]
         ),
 
+        // MARK: int8 products for translation (opt-in), in C for their vector intrinsics;
+        // each kernel carries its own target attribute, chosen at run time by the CPU.
+
+        .target(
+            name: "CInt8GEMM",
+            cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]
+        ),
+
         // MARK: text
 
         // ICU behind a C header of <stdint.h> types only: Foundation on Linux carries its own
@@ -80,7 +88,7 @@ let package = Package(
 
         .target(
             name: "MTTensor",
-            dependencies: ["MTCore", "CBLAS", "CPackedGEMM"],
+            dependencies: ["MTCore", "CBLAS", "CPackedGEMM", "CInt8GEMM"],
             swiftSettings: commonSwiftSettings
         ),
         .target(
@@ -187,7 +195,7 @@ let package = Package(
         .testTarget(name: "MTCoreTests", dependencies: ["MTCore"]),
         .testTarget(name: "MTTextTests", dependencies: ["MTCore", "MTText"]),
         .testTarget(name: "MTEvalTests", dependencies: ["MTCore", "MTEval"], exclude: ["Fixtures"]),
-        .testTarget(name: "MTTensorTests", dependencies: ["MTCore", "MTTensor", "CPackedGEMM"]),
+        .testTarget(name: "MTTensorTests", dependencies: ["MTCore", "MTTensor", "CPackedGEMM", "CInt8GEMM"]),
         .testTarget(name: "MTModelTests", dependencies: ["MTCore", "MTTensor", "MTModel"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MTDecodeTests", dependencies: ["MTCore", "MTText", "MTTensor", "MTModel", "MTModelFile", "MTDecode"]),

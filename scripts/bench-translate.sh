@@ -5,7 +5,8 @@
 # PyTorch reference's own decoding of the same file right after, from a model.pt it saved
 # (scripts/reference-decode.py), so the ratio comes from one run on one machine. Each of our
 # runs also gives its GFLOP/s of model arithmetic (mt-translate --verbose) as a share of the
-# host's GEMM peak on all its threads (`mt-bench peak`).
+# host's GEMM peak on all its threads (`mt-bench peak`); each search runs again with --int8,
+# set against the int8 peak of our int8 kernel (`mt-bench peak --int8`).
 #
 # Usage: scripts/bench-translate.sh MODEL.safetensors [REFERENCE_MODEL.pt]
 # Environment: MULTI30K (corpus directory), SRC/TGT (default de/en), THREADS (mt-translate
@@ -38,8 +39,10 @@ THREAD_ARGS=()
 PEAK=$("$BIN/mt-bench" peak --threads "${THREADS:-$(nproc)}" --quiet)
 echo "bench-translate: GEMM peak of this host $PEAK GFLOP/s (2048^3 sgemm, ${THREADS:-$(nproc)} threads)"
 echo "bench-translate: $(wc -l < "$CORPUS/test2016.$SRC") sentences of $CORPUS/test2016.$SRC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-VARIANTS=("")
-[ -n "${SHORTLIST:-}" ] && VARIANTS+=("--shortlist $SHORTLIST")
+INT8_PEAK=$("$BIN/mt-bench" peak --int8 --threads "${THREADS:-$(nproc)}" --quiet)
+echo "bench-translate: int8 peak of this host $INT8_PEAK GOP/s (2048^3 per thread, our int8 kernel, ${THREADS:-$(nproc)} threads)"
+VARIANTS=("" "--int8")
+[ -n "${SHORTLIST:-}" ] && VARIANTS+=("--shortlist $SHORTLIST" "--int8 --shortlist $SHORTLIST")
 for beam in 5 1; do
     for variant in "${VARIANTS[@]}"; do
         TIMEFORMAT="%R %U %S"
@@ -53,10 +56,16 @@ for beam in 5 1; do
         WORKED=$(sed -n 's/.* \([0-9.]*\) GFLOP\/s of model arithmetic.*/\1/p' "$WORK/report")
         LINES=$(wc -l < "$WORK/out")
         BLEU=$("$BIN/mt-bleu" "$CORPUS/test2016.$TGT" -i "$WORK/out" -b)
-        awk -v b="$beam" -v v="${variant:+ (shortlist)}" -v r="$REAL" -v u="$USER_S" -v s="$SYS_S" -v n="$LINES" \
-            -v tok="$TOKENS" -v t="$SEARCH" -v bleu="$BLEU" -v w="$WORKED" -v p="$PEAK" 'BEGIN {
-            printf "ours %s%s: %d sentences in %.2f s after loading = %.1f sentences/s, %.0f generated target tokens/s (incl. </s>); whole process %.2f s = %.1f sentences/s, CPU %.1f s; BLEU %s; %.1f GFLOP/s of model arithmetic = %.0f%% of the GEMM peak\n",
-                (b == 1 ? "greedy" : "beam" b), v, n, t, n / t, tok / t, r, n / r, u + s, bleu, w, 100 * w / p }'
+        LABEL=""
+        case "$variant" in *--int8*) LABEL+=" int8";; esac
+        case "$variant" in *--shortlist*) LABEL+=" (shortlist)";; esac
+        # int8 runs are set against the int8 peak, float ones against the sgemm peak.
+        RUN_PEAK=$PEAK
+        case "$variant" in *--int8*) RUN_PEAK=$INT8_PEAK;; esac
+        awk -v b="$beam" -v v="$LABEL" -v r="$REAL" -v u="$USER_S" -v s="$SYS_S" -v n="$LINES" \
+            -v tok="$TOKENS" -v t="$SEARCH" -v bleu="$BLEU" -v w="$WORKED" -v p="$RUN_PEAK" 'BEGIN {
+            printf "ours %s%s: %d sentences in %.2f s after loading = %.1f sentences/s, %.0f generated target tokens/s (incl. </s>); whole process %.2f s = %.1f sentences/s, CPU %.1f s; BLEU %s; %.1f GFLOP/s of model arithmetic = %.0f%% of the %s peak\n",
+                (b == 1 ? "greedy" : "beam" b), v, n, t, n / t, tok / t, r, n / r, u + s, bleu, w, 100 * w / p, (v ~ /int8/ ? "int8" : "GEMM") }'
     done
 done
 if [ -n "$REFERENCE_MODEL" ]; then

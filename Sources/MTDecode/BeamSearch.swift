@@ -138,9 +138,15 @@ public final class BeamSearch<T: Real> {
         stepArithmetic = (0, 0)
         for (m, member) in models.enumerated() {
             let generator = member.generator
-            outputWeights[m].packTransposed(
-                allowed == nil ? generator.weight.value.data : shortlistWeights[m].data, outputs: v,
-                depth: generator.inputSize, ld: generator.inputSize)
+            if let int8 = member.int8Weights {
+                // Quantised once: a shortlist takes its rows of the whole layer's int8 form.
+                outputWeights[m].int8 = allowed.map { Int8Weight(rows: $0, of: int8.output) } ?? int8.output
+            } else {
+                outputWeights[m].int8 = nil
+                outputWeights[m].packTransposed(
+                    allowed == nil ? generator.weight.value.data : shortlistWeights[m].data, outputs: v,
+                    depth: generator.inputSize, ld: generator.inputSize)
+            }
             let config = member.config
             arithmetic += Double(used.reduce(0) { $0 + inputs[$1].sources[m].count })
                 * (config.encoderFLOPsPerToken + config.attentionKeyFLOPsPerSourceToken)

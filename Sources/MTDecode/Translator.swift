@@ -83,6 +83,10 @@ public final class Translator<T: Real> {
         // The weights stay fixed while translating: the decoder may look up its embedding
         // projection instead of multiplying (the worker replicas share the table).
         for member in models where member.targetInputTable == nil { member.prepareTargetInputTable() }
+        if options.int8 {
+            precondition(T.self == Float.self, "int8 translation is for Float models")
+            for member in models where member.int8Weights == nil { member.quantiseDecoder() }
+        }
         workers = SearchWorkers(models: models, options: search, workers: options.workers)
         self.search = workers.searchers[0]
     }

@@ -64,7 +64,7 @@ public final class GlobalAttention<T: Real> {
     private var backwardBegun = false
     /// W_c packed for the per-step products, once per batch: [c; h]·W_cᵀ forward, and
     /// backward dPre times its context and query column blocks.
-    private let outputWeight = PackedWeight<T>()
+    let outputWeight = PackedWeight<T>()
     private let contextWeight = PackedWeight<T>()
     private let queryWeight = PackedWeight<T>()
     /// Gradient of the memory, [S, B, Hs], after `finishBackward`.

@@ -67,6 +67,8 @@ public final class Seq2Seq<T: Real> {
     public internal(set) var targetInputTable: Tensor<T>?
     var projectedIds: [Int32] = []
     var projectedStep = -1
+    /// Decoding only: the decoder's int8 forms (Seq2Seq+Int8.swift), nil for float products.
+    public internal(set) var int8Weights: DecoderInt8Weights?
 
     /// `initializeParameters: false` leaves every parameter at zero, for a model whose values
     /// are loaded or copied next.
@@ -81,6 +83,7 @@ public final class Seq2Seq<T: Real> {
             primary.config, store: ParameterStore<T>(sharingValuesWith: primary.store), rng: SeededRandom(seed: 0))
         precondition(store.parameters.count == primary.store.parameters.count, "replica parameter count")
         targetInputTable = primary.targetInputTable
+        if let weights = primary.int8Weights { use(weights) }
     }
 
     private init(_ config: Seq2SeqConfig, store: ParameterStore<T>, rng: SeededRandom) {

@@ -28,12 +28,28 @@ public final class PackedWeight<T: Real> {
     /// The packed kernels' instruction set ("avx512", "avx2" or "portable").
     public static var kernel: String { String(cString: packed_gemm_kernel()) }
 
+    /// The int8 form the products use instead of the floats (translation with int8; Float
+    /// only), or nil. While it is set, packing the weight it was made from again keeps it:
+    /// it stands for weights that stay fixed.
+    public var int8: Int8Weight? {
+        didSet {
+            guard let q = int8 else { return }
+            precondition(T.self == Float.self, "int8 products are for Float weights")
+            (outputs, depth, weight) = (q.outputs, q.depth, nil)
+        }
+    }
+    private let int8Activations = Int8Activations()
+
     public init() {}
 
     deinit { storage?.deallocate() }
 
     /// For products x·Wᵀ: W is `outputs` rows of `depth` values, rows `ld` apart.
     public func packTransposed(_ w: UnsafePointer<T>, outputs: Int, depth: Int, ld: Int) {
+        if let q = int8 {
+            precondition(q.isForm(of: w, outputs: outputs, depth: depth, ld: ld), "packing another weight over its int8 form")
+            return
+        }
         set(w, outputs: outputs, depth: depth, ld: ld, transposed: true)
         guard let packed = reserve() else { return }
         w.withMemoryRebound(to: Float.self, capacity: 1) {
@@ -43,6 +59,7 @@ public final class PackedWeight<T: Real> {
 
     /// For products d·W: W is `depth` rows of `outputs` values, rows `ld` apart.
     public func pack(_ w: UnsafePointer<T>, depth: Int, outputs: Int, ld: Int) {
+        precondition(int8 == nil, "int8 forms are of products x·Wᵀ")
         set(w, outputs: outputs, depth: depth, ld: ld, transposed: false)
         guard let packed = reserve() else { return }
         w.withMemoryRebound(to: Float.self, capacity: 1) {
@@ -74,6 +91,14 @@ public final class PackedWeight<T: Real> {
         _ a: UnsafePointer<T>, lda: Int, rows: Int, into c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
     ) {
         guard rows > 0 else { return }
+        if let q = int8 {
+            a.withMemoryRebound(to: Float.self, capacity: 1) { a in
+                c.withMemoryRebound(to: Float.self, capacity: 1) { c in
+                    q.multiply(a, lda: lda, rows: rows, into: c, ldc: ldc, accumulate: accumulate, scratch: int8Activations)
+                }
+            }
+            return
+        }
         guard Self.usesPackedKernels, let packed = storage else {
             T.gemm(
                 transA: false, transB: transposed, m: rows, n: outputs, k: depth,

@@ -12,6 +12,10 @@ struct PeakBench: ParsableCommand {
     @Option(help: "OpenBLAS threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed runs (after one warm-up run).") var repeats = 5
     @Flag(help: "Print only the GFLOP/s figure (for scripts).") var quiet = false
+    @Flag(help: """
+        The int8 peak instead: the int8 kernel in use (mt-translate --int8) on an N×N×N product \
+        per thread, all threads at once, as translation's workers run.
+        """) var int8 = false
 
     func validate() throws {
         guard size >= 64 else { throw ValidationError("--size must be at least 64") }
@@ -19,6 +23,7 @@ struct PeakBench: ParsableCommand {
     }
 
     func run() {
+        if int8 { return runInt8() }
         BLASThreads.set(threads)
         let n = size
         let rng = SeededRandom(seed: 5)
@@ -43,6 +48,38 @@ struct PeakBench: ParsableCommand {
         } else {
             print("mt-bench peak: sgemm \(n)×\(n)×\(n), \(BLASThreads.summary): "
                 + String(format: "%.1f GFLOP/s (best of %d, %.1f ms)", gflops, repeats, best * 1e3))
+        }
+    }
+
+    /// Each thread's own product, timed together: the best of the runs, in GOP/s counted as
+    /// GFLOP/s (a multiply and an add per product term).
+    private func runInt8() {
+        let n = size
+        let rng = SeededRandom(seed: 5)
+        let a = Tensor<Float>([n, n]), w = Tensor<Float>([n, n])
+        rng.fillUniform(a, -1, 1)
+        rng.fillUniform(w, -1, 1)
+        let weight = Int8Weight(w.data, outputs: n, depth: n, ld: n)
+        let outputs = (0..<threads).map { _ in Tensor<Float>([n, n]) }
+        let scratch = (0..<threads).map { _ in Int8Activations() }
+        func products() {
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                weight.multiply(a.data, lda: n, rows: n, into: outputs[t].data, ldc: n, accumulate: false, scratch: scratch[t])
+            }
+        }
+        products()
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            products()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let gflops = 2 * Double(n) * Double(n) * Double(n) * Double(threads) / best / 1e9
+        if quiet {
+            print(String(format: "%.1f", gflops))
+        } else {
+            print("mt-bench peak: int8 \(n)×\(n)×\(n) per thread, \(threads) thread(s), \(Int8Weight.kernel) kernel: "
+                + String(format: "%.1f GOP/s (best of %d, %.1f ms)", gflops, repeats, best * 1e3))
         }
     }
 }

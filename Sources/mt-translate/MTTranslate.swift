@@ -66,6 +66,10 @@ struct MTTranslate: ParsableCommand {
     var prefix: String?
     @Flag(help: "Input lines are SOURCE<TAB>PREFIX: each output starts with its PREFIX (none without a tab).")
     var prefixColumn = false
+    @Flag(help: """
+        Decode with int8 products: the decoder's weights quantised once per output row at load, \
+        its inputs per row at each step (the encoder stays float).
+        """) var int8 = false
     @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
     static func main() { mainReportingErrors(program: "mt-translate") }
@@ -87,6 +91,8 @@ struct MTTranslate: ParsableCommand {
         options.scoring = score
         options.tokenScores = tokenScores
         options.alignment = alignment
+        options.int8 = int8
+        if int8, let problem = Int8Weight.kernelChoiceProblem { throw ProgramError(problem, at: "environment") }
         if score && shortlist != nil { throw ProgramError("--score takes no --shortlist", at: "command line") }
         if let problem = options.problem { throw ProgramError(problem, at: "command line") }
         if let threads, threads < 1 { throw ProgramError("--threads must be at least 1", at: "command line") }
@@ -133,7 +139,8 @@ struct MTTranslate: ParsableCommand {
                 format: "mt-translate: %d lines, %d target tokens (with </s>) in %.2f s: %.1f lines/s, "
                     + "%.0f target tokens/s, %.1f GFLOP/s of model arithmetic; "
                     + (model.count == 1 ? "model" : "\(model.count) models")
-                    + " loaded in %.2f s; %d worker(s), beam %d\n",
+                    + " loaded in %.2f s; %d worker(s), beam %d"
+                    + (int8 ? "; int8 products (\(Int8Weight.kernel))" : "") + "\n",
                 lines, stream.targetTokens, translation, Double(lines) / translation,
                 Double(stream.targetTokens) / translation, translator.arithmetic / translation / 1e9, setup,
                 options.workers, beamSize))
