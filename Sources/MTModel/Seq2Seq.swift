@@ -67,6 +67,10 @@ public final class Seq2Seq<T: Real> {
     public internal(set) var targetInputTable: Tensor<T>?
     var projectedIds: [Int32] = []
     var projectedStep = -1
+    /// Called by `forwardBackward` with stage s as soon as the gradients of
+    /// `gradientStages[s]` are final, in the order of the stages (Seq2Seq+GradientStages.swift):
+    /// for a sum across processes that overlaps the rest of the backward pass. Nil: no calls.
+    public var gradientsFinal: ((_ stage: Int) -> Void)?
 
     /// `initializeParameters: false` leaves every parameter at zero, for a model whose values
     /// are loaded or copied next.
@@ -317,6 +321,7 @@ public final class Seq2Seq<T: Real> {
                 compactOutput.data, targets: $0.baseAddress!, rows: n, smoothing: config.labelSmoothing,
                 paddingIndex: SpecialToken.pad, gradientScale: T(1 / Double(tokens)), dInput: compactGradient.data)
         }
+        gradientsFinal?(GradientStage.generator)
         dOutput.resize([steps, b, h])
         dOutput.zero()
         for (j, r) in targetRows.enumerated() { T.copy(compactGradient.data + j * h, dOutput.data + r * h, h) }
@@ -363,18 +368,25 @@ public final class Seq2Seq<T: Real> {
         }
         for layer in layers { layer.finishBackward() }
         let dMemory = attention.finishBackward()
+        gradientsFinal?(GradientStage.decoder)
         let dFinal = bridge.backward(
             dH0: layers.map(\.initialHGradient),
             dC0: config.cell.hasCellState ? layers.map { $0.initialCGradient! } : nil)
-        encoder.backward(dOutput: dMemory, dFinalH: dFinal?.h, dFinalC: dFinal?.c)
+        gradientsFinal?(GradientStage.bridge)
+        let finished = gradientsFinal
+        encoder.backward(
+            dOutput: dMemory, dFinalH: dFinal?.h, dFinalC: dFinal?.c,
+            layerFinished: finished.map { report in { report(GradientStage.encoderLayer($0, of: self.config.encoderLayers)) } })
         dSourceEmbedded.resize([s, b, e])
         sourceDropout.backward(encoder.inputGradient.data, into: dSourceEmbedded.data, count: s * b * e)
         sourceIds.withUnsafeBufferPointer {
             sourceEmbedding.backward($0.baseAddress!, count: s * b, dOutput: dSourceEmbedded.data)
         }
+        gradientsFinal?(GradientStage.sourceEmbedding(encoderLayers: config.encoderLayers))
         targetDropout.backward(dTargetEmbedded.data, into: dTargetEmbedded.data, count: steps * b * e)
         targetInputIds.withUnsafeBufferPointer {
             targetEmbedding.backward($0.baseAddress!, count: steps * b, dOutput: dTargetEmbedded.data)
         }
+        gradientsFinal?(GradientStage.rest(encoderLayers: config.encoderLayers))
     }
 }
