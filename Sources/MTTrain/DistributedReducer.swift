@@ -40,6 +40,16 @@ public final class DistributedReducer<T: Real>: GradientReducer {
     /// were hidden behind it.
     public var overlappedSeconds: Double { overlapped?.busySeconds ?? 0 }
     public var hiddenSeconds: Double { overlapped.map { max(0, $0.busySeconds - $0.exposedSeconds) } ?? 0 }
+    /// With overlap: per `GradientStage`, the mean seconds from its gradients being final
+    /// to the end of the backward pass, and its share of the gradient buffer.
+    public var stageTimeline: [(leadSeconds: Double, share: Double)] {
+        guard let overlapped, overlapped.updates > 0 else { return [] }
+        let total = Double(model.store.gradients.count)
+        return overlapped.leadSeconds.indices.map { s in
+            let elements = overlapped.buckets.filter { $0.stage == s }.reduce(0) { $0 + $1.range.count }
+            return (overlapped.leadSeconds[s] / Double(overlapped.updates), Double(elements) / total)
+        }
+    }
     /// Elements per message of the all-reduce, and per round of the exact sum at most: keeps
     /// every count far below MPI's limit of 2³¹ − 1 and the exact sum's buffers small.
     public let chunkElements: Int

@@ -24,6 +24,11 @@ final class OverlappedGradientSum: @unchecked Sendable {
     /// of those, the ones the trainer waited for after the backward pass: the rest was hidden.
     private(set) var busySeconds = 0.0
     private(set) var exposedSeconds = 0.0
+    /// Per stage, seconds from its being final to the end of the backward pass, summed over
+    /// the updates (`updates`): how much of the backward pass a bucket can hide behind.
+    private(set) var leadSeconds: [Double]
+    private(set) var updates = 0
+    private var readyAt: [Double]
 
     private let condition = NSCondition()
     /// Reports per stage in this update, and how many make a stage final (the workers).
@@ -49,6 +54,8 @@ final class OverlappedGradientSum: @unchecked Sendable {
     ) {
         buckets = Self.buckets(stages: stages, offsets: offsets, counts: counts, maxElements: maxElements)
         reported = Array(repeating: 0, count: stages.count)
+        leadSeconds = Array(repeating: 0, count: stages.count)
+        readyAt = Array(repeating: 0, count: stages.count)
         self.sum = sum
         let thread = Thread { [unowned(unsafe) self] in self.loop() }
         thread.name = "mt-train gradient sum"
@@ -103,7 +110,10 @@ final class OverlappedGradientSum: @unchecked Sendable {
     func report(_ stage: Int) {
         condition.lock()
         reported[stage] += 1
-        if reported[stage] >= needed { condition.broadcast() }
+        if reported[stage] >= needed {
+            readyAt[stage] = monotonicSeconds()
+            condition.broadcast()
+        }
         condition.unlock()
     }
 
@@ -112,6 +122,8 @@ final class OverlappedGradientSum: @unchecked Sendable {
         condition.lock()
         computing = false
         computeEnd = monotonicSeconds()
+        for s in readyAt.indices { leadSeconds[s] += max(0, computeEnd - readyAt[s]) }
+        updates += 1
         condition.unlock()
     }
 
