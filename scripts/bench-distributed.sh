@@ -87,4 +87,7 @@ for run in threads "${RUNS[@]}"; do
         -v h="${hid:--}" 'BEGIN { printf "%-56s %9.3f %9.1f%% %10s%% %7s%% %7s%% %6s%%\n", l, n / s, 100 * b / s, t, w, x, h }'
 done
 grep -h "^training:" "$WORK/threads.out"
+for run in "${RUNS[@]}"; do
+    [ "$run" = "${run%+overlap}" ] || sed -n "s/^overlap: /$run: /p" "$WORK/$run.out"
+done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; others' work included)"

@@ -1,18 +1,19 @@
 /// The order in which `Seq2Seq.forwardBackward` makes gradients final, as stages of
 /// parameters: the generator first (its loss is the first thing back-propagated), then the
-/// decoder's layers and attention (after the loop over the target steps), the bridge, the
-/// encoder's layers from the top down, the source embedding, and last the rest (the target
-/// embedding, whose gradient also collects the tied generator's). A stage's gradients do
-/// not change after it is reported, until the next `forwardBackward`.
+/// decoder's layers and attention (after the loop over the target steps), the target
+/// embedding (whose gradient also collects the tied generator's), the bridge, the
+/// encoder's layers from the top down, the source embedding, and last any other parameter.
+/// A stage's gradients do not change after it is reported, until the next `forwardBackward`.
 public enum GradientStage {
     public static let generator = 0
     public static let decoder = 1
-    public static let bridge = 2
+    public static let targetEmbedding = 2
+    public static let bridge = 3
     /// Encoder layer l of `layers`: the top layer's stage comes first.
-    public static func encoderLayer(_ l: Int, of layers: Int) -> Int { 3 + layers - 1 - l }
-    public static func sourceEmbedding(encoderLayers: Int) -> Int { 3 + encoderLayers }
-    public static func rest(encoderLayers: Int) -> Int { 4 + encoderLayers }
-    public static func count(encoderLayers: Int) -> Int { 5 + encoderLayers }
+    public static func encoderLayer(_ l: Int, of layers: Int) -> Int { 4 + layers - 1 - l }
+    public static func sourceEmbedding(encoderLayers: Int) -> Int { 4 + encoderLayers }
+    public static func rest(encoderLayers: Int) -> Int { 5 + encoderLayers }
+    public static func count(encoderLayers: Int) -> Int { 6 + encoderLayers }
 }
 
 extension Seq2Seq {
@@ -24,6 +25,7 @@ extension Seq2Seq {
         func stage(_ name: String) -> Int {
             if name.hasPrefix("generator.") { return GradientStage.generator }
             if name.hasPrefix("decoder.layers.") || name.hasPrefix("decoder.attention.") { return GradientStage.decoder }
+            if name.hasPrefix("decoder.embedding.") { return GradientStage.targetEmbedding }
             if name.hasPrefix("decoder.init.") || name.hasPrefix("decoder.bridge.") { return GradientStage.bridge }
             if name.hasPrefix("encoder.embedding.") { return GradientStage.sourceEmbedding(encoderLayers: layers) }
             for l in 0..<layers where name.hasPrefix("encoder.layers.\(l).") {

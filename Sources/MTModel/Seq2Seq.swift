@@ -369,6 +369,13 @@ public final class Seq2Seq<T: Real> {
         for layer in layers { layer.finishBackward() }
         let dMemory = attention.finishBackward()
         gradientsFinal?(GradientStage.decoder)
+        // The target embedding's gradient is complete once the decoder's loop is: taken now
+        // (its own parameter, unaffected by what follows), it is final long before the end.
+        targetDropout.backward(dTargetEmbedded.data, into: dTargetEmbedded.data, count: steps * b * e)
+        targetInputIds.withUnsafeBufferPointer {
+            targetEmbedding.backward($0.baseAddress!, count: steps * b, dOutput: dTargetEmbedded.data)
+        }
+        gradientsFinal?(GradientStage.targetEmbedding)
         let dFinal = bridge.backward(
             dH0: layers.map(\.initialHGradient),
             dC0: config.cell.hasCellState ? layers.map { $0.initialCGradient! } : nil)
@@ -383,10 +390,6 @@ public final class Seq2Seq<T: Real> {
             sourceEmbedding.backward($0.baseAddress!, count: s * b, dOutput: dSourceEmbedded.data)
         }
         gradientsFinal?(GradientStage.sourceEmbedding(encoderLayers: config.encoderLayers))
-        targetDropout.backward(dTargetEmbedded.data, into: dTargetEmbedded.data, count: steps * b * e)
-        targetInputIds.withUnsafeBufferPointer {
-            targetEmbedding.backward($0.baseAddress!, count: steps * b, dOutput: dTargetEmbedded.data)
-        }
         gradientsFinal?(GradientStage.rest(encoderLayers: config.encoderLayers))
     }
 }

@@ -105,7 +105,7 @@ public enum TrainingRun {
                     "all-reduce: \(share(c)) of \(String(format: "%.1f", s)) s of updates after the backward pass: \(String(format: "%.1f", a)) s summing in all, \(String(format: "%.1f", hidden)) s (\(String(format: "%.1f", a > 0 ? 100 * hidden / a : 0))%) of it hidden behind the backward pass")
                 let stages = reducer.stageTimeline.map { String(format: "%.0f ms (%.1f%%)", 1000 * $0.leadSeconds, 100 * $0.share) }
                 reporter.message(
-                    "overlap: per stage (generator, decoder, bridge, encoder layers top down, source embedding, the rest), time from final to the end of the backward pass (share of the gradient): \(stages.joined(separator: ", "))")
+                    "overlap: per stage (generator, decoder, target embedding, bridge, encoder layers top down, source embedding, the rest), time from final to the end of the backward pass (share of the gradient): \(stages.joined(separator: ", "))")
             } else {
                 reporter.message(
                     "all-reduce: \(share(c)) of \(String(format: "%.1f", s)) s of updates: \(share(w)) waiting for the slowest rank, \(share(c - w)) summing")

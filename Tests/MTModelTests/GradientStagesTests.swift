@@ -56,7 +56,8 @@ import Testing
         #expect(names[GradientStage.generator].allSatisfy { $0.hasPrefix("generator.") } && !names[0].isEmpty)
         #expect(names[GradientStage.encoderLayer(1, of: 2)].allSatisfy { $0.hasPrefix("encoder.layers.1.") })
         #expect(GradientStage.encoderLayer(1, of: 2) < GradientStage.encoderLayer(0, of: 2))
-        #expect(names[GradientStage.rest(encoderLayers: 2)] == ["decoder.embedding.weight"])
+        #expect(names[GradientStage.targetEmbedding] == ["decoder.embedding.weight"])
+        #expect(names[GradientStage.rest(encoderLayers: 2)].isEmpty)
     }
 
     /// A model nobody listens to reports nothing, and a worker without a part reports all.
