@@ -29,7 +29,8 @@ public final class DistributedReducer<T: Real>: GradientReducer {
     public var parts: Int { communicator.size * workers }
     /// Seconds spent summing gradients and loss across the ranks, since the start: in all
     /// (`communicationSeconds`), and of that, waiting for the slowest rank to arrive
-    /// (`waitSeconds`, measured by a one-byte all-gather before the sum).
+    /// (`waitSeconds`, measured by a one-byte all-gather before the sum). With overlap, the
+    /// first is the time after the backward pass only, and there is no second.
     public private(set) var communicationSeconds = 0.0
     public private(set) var waitSeconds = 0.0
     /// Whether the sum overlaps the backward pass (asked for, more than one rank, and a
@@ -183,8 +184,9 @@ public final class DistributedReducer<T: Real>: GradientReducer {
         return all
     }
 
-    /// The ordered sum as a reduce-scatter and an all-gather, round by round over the flat
-    /// buffer: each round's elements are cut into one segment per rank; every rank sends
+    /// The ordered sum as a reduce-scatter and an all-gather, round by round over `elements`
+    /// of the flat buffer (with `overlap`, one bucket's, with non-blocking operations polled
+    /// on the communication thread): each round's elements are cut into one segment per rank; every rank sends
     /// segment d of each of its parts' gradients to rank d (an all-to-all), rank d adds up
     /// the P parts' segments in the order 0, 1, …, P−1, and an all-gather returns the sums
     /// to every rank. Each link carries 2 (R−1)/R of the buffer (with one worker per rank),
