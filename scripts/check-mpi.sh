@@ -5,7 +5,10 @@
 #   exact        mpirun -np 2 … --workers 1 ends with the parameters, optimiser state and
 #                log of mt-train --workers 2, bit for bit; 2 ranks × 2 workers those of
 #                --workers 4; the fast sum (MPI_Allreduce) of 2 ranks of one worker too
-#                (a sum of two is the same in either order)
+#                (a sum of two is the same in either order); all with the sum overlapping the
+#                backward pass (the default), and the exact ones with --gradient-overlap off
+#   fast 2×2     2 ranks × 2 workers with MPI_Allreduce: the ranks' parameters agree at every
+#                update, and the overlapped run ends as the one without overlap, bit for bit
 #   kill         SIGKILL to rank 1 mid-run stops the job with an error within 30 s; the last
 #                checkpoint is intact; --resume with 2 ranks, and with 1 process of 2 workers,
 #                ends as the uninterrupted run does
@@ -103,24 +106,43 @@ same_run() {
 
 # --- exact
 start=$SECONDS
-for case in "2 1 exact" "2 2 exact" "2 1 fast"; do
-    read -r ranks workers sum <<<"$case"
-    name="r${ranks}w${workers}$sum" ref="p$((ranks * workers))"
+for case in "2 1 exact on" "2 2 exact on" "2 1 fast on" "2 1 exact off" "2 2 exact off"; do
+    read -r ranks workers sum overlap <<<"$case"
+    name="r${ranks}w${workers}$sum$overlap" ref="p$((ranks * workers))"
     if [ ! -f "$WORK/$ref.safetensors" ]; then
         timeout 120 "$TRAIN" $(train_args "$ref") --max-steps 14 --workers $((ranks * workers)) >"$WORK/$ref.out" 2>&1 ||
             { fail "exact: mt-train --workers $((ranks * workers))" "$WORK/$ref.out"; continue; }
     fi
+    what="$ranks ranks × $workers workers ($sum sum, overlap $overlap)"
     if ! timeout 120 "${MPIRUN[@]}" -np "$ranks" "$TRAIN" $(train_args "$name") --max-steps 14 --workers "$workers" \
-        --gradient-sum "$sum" >"$WORK/$name.out" 2>&1; then
-        fail "exact: mpirun -np $ranks --workers $workers --gradient-sum $sum" "$WORK/$name.out"
+        --gradient-sum "$sum" --gradient-overlap "$overlap" >"$WORK/$name.out" 2>&1; then
+        fail "exact: mpirun -np $ranks --workers $workers --gradient-sum $sum --gradient-overlap $overlap" "$WORK/$name.out"
     elif ! same_run "$name" "$ref"; then
-        fail "exact: $ranks ranks × $workers workers ($sum sum) differ from --workers $((ranks * workers))" "$WORK/$name.out"
+        fail "exact: $what differ from --workers $((ranks * workers))" "$WORK/$name.out"
     elif [ "$(grep -c '^validation at step' "$WORK/$name.out")" != 3 ] || grep -q "parameters diverged" "$WORK/$name.out"; then
         fail "exact: the log of rank 0 is not that of one process" "$WORK/$name.out"
+    elif [ "$overlap" = on ] && ! grep -q "gradient sum overlapping the backward pass" "$WORK/$name.out"; then
+        fail "exact: $what: the sum did not overlap the backward pass" "$WORK/$name.out"
     else
-        ok "exact: $ranks ranks × $workers workers ($sum sum) = --workers $((ranks * workers)), bit for bit"
+        ok "exact: $what = --workers $((ranks * workers)), bit for bit"
     fi
 done
+echo "      ($((SECONDS - start)) s)"
+
+# --- fast 2×2
+start=$SECONDS
+failed_run=""
+for overlap in on off; do
+    timeout 120 "${MPIRUN[@]}" -np 2 "$TRAIN" $(train_args "fast$overlap") --max-steps 14 --workers 2 --gradient-sum fast \
+        --gradient-overlap "$overlap" --check-interval 1 >"$WORK/fast$overlap.out" 2>&1 || failed_run=$overlap
+done
+if [ -n "$failed_run" ]; then
+    fail "fast 2×2: the run with overlap $failed_run failed (or its ranks' parameters diverged)" "$WORK/fast$failed_run.out"
+elif ! same_run faston fastoff; then
+    fail "fast 2×2: the overlapped run differs from the one without overlap" "$WORK/faston.out"
+else
+    ok "fast 2×2: the ranks agree at every update; overlapped = not overlapped, bit for bit"
+fi
 echo "      ($((SECONDS - start)) s)"
 
 # --- kill

@@ -1,11 +1,14 @@
 #include "CMPIShim.h"
 #include <mpi.h>
+#include <stdlib.h>
 #include <string.h>
 
-int swiftnmt_mpi_init(int *rank, int *size) {
+int swiftnmt_mpi_init(int *rank, int *size, int *serialized) {
     int provided = 0;
-    int rc = MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
+    // A communication thread makes calls too, never at the same time as another thread.
+    int rc = MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided);
     if (rc != MPI_SUCCESS) return rc;
+    *serialized = provided >= MPI_THREAD_SERIALIZED;
     // A failed call (e.g. a peer gone) comes back as a code the caller reports.
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     rc = MPI_Comm_rank(MPI_COMM_WORLD, rank);
@@ -65,4 +68,57 @@ int swiftnmt_mpi_allreduce_sum_float(float *buffer, int count) {
 
 int swiftnmt_mpi_allreduce_sum_double(double *buffer, int count) {
     return MPI_Allreduce(MPI_IN_PLACE, buffer, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+}
+
+// Non-blocking operations: the MPI_Request lives in a small allocation of its own, so that
+// Swift holds an opaque pointer whatever type the MPI library gives MPI_Request; `test`
+// frees it once the operation is complete and sets *request to NULL.
+
+static int started(int rc, MPI_Request *r, void **request) {
+    if (rc != MPI_SUCCESS) {
+        free(r);
+        *request = NULL;
+        return rc;
+    }
+    *request = r;
+    return MPI_SUCCESS;
+}
+
+int swiftnmt_mpi_iallgather(const void *mine, int bytes, void *all, void **request) {
+    MPI_Request *r = malloc(sizeof(MPI_Request));
+    if (r == NULL) return MPI_ERR_NO_MEM;
+    return started(MPI_Iallgather(mine, bytes, MPI_BYTE, all, bytes, MPI_BYTE, MPI_COMM_WORLD, r), r, request);
+}
+
+int swiftnmt_mpi_ialltoall(const void *send, int bytes, void *receive, void **request) {
+    MPI_Request *r = malloc(sizeof(MPI_Request));
+    if (r == NULL) return MPI_ERR_NO_MEM;
+    return started(MPI_Ialltoall(send, bytes, MPI_BYTE, receive, bytes, MPI_BYTE, MPI_COMM_WORLD, r), r, request);
+}
+
+int swiftnmt_mpi_iallreduce_sum_float(float *buffer, int count, void **request) {
+    MPI_Request *r = malloc(sizeof(MPI_Request));
+    if (r == NULL) return MPI_ERR_NO_MEM;
+    return started(MPI_Iallreduce(MPI_IN_PLACE, buffer, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, r), r, request);
+}
+
+int swiftnmt_mpi_iallreduce_sum_double(double *buffer, int count, void **request) {
+    MPI_Request *r = malloc(sizeof(MPI_Request));
+    if (r == NULL) return MPI_ERR_NO_MEM;
+    return started(MPI_Iallreduce(MPI_IN_PLACE, buffer, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD, r), r, request);
+}
+
+int swiftnmt_mpi_test(void **request, int *done) {
+    MPI_Request *r = *request;
+    *done = 1;
+    if (r == NULL) return MPI_SUCCESS;
+    int flag = 0;
+    int rc = MPI_Test(r, &flag, MPI_STATUS_IGNORE);
+    if (rc != MPI_SUCCESS) return rc;
+    *done = flag;
+    if (flag) {
+        free(r);
+        *request = NULL;
+    }
+    return MPI_SUCCESS;
 }

@@ -12,6 +12,8 @@ public final class MPICommunicator: Communicator {
     /// This process's host, for messages.
     public let host: String
     private var finalized = false
+    /// Whether MPI granted MPI_THREAD_SERIALIZED, so that a communication thread may call it.
+    public let allowsCallsFromAnyThread: Bool
 
     /// Whether a launcher started this process as a rank (mpirun's or Slurm's variables).
     public static func launchedAsRank(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
@@ -19,11 +21,12 @@ public final class MPICommunicator: Communicator {
     }
 
     public init() throws {
-        var r: Int32 = 0, s: Int32 = 0
-        let rc = swiftnmt_mpi_init(&r, &s)
+        var r: Int32 = 0, s: Int32 = 0, serialized: Int32 = 0
+        let rc = swiftnmt_mpi_init(&r, &s, &serialized)
         guard rc == 0 else { throw TrainingError("MPI_Init failed: \(Self.message(rc))") }
         rank = Int(r)
         size = Int(s)
+        allowsCallsFromAnyThread = serialized != 0
         var name = [CChar](repeating: 0, count: 256)
         swiftnmt_mpi_processor_name(&name, Int32(name.count))
         host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -102,6 +105,44 @@ public final class MPICommunicator: Communicator {
             let n = min(limit, values.count - lo)
             check(swiftnmt_mpi_allreduce_sum_double(values.baseAddress! + lo, Int32(n)), "an all-reduce")
         }
+    }
+
+    public func startAllGather(_ mine: UnsafeRawBufferPointer, into all: UnsafeMutableRawBufferPointer) -> CommunicationRequest {
+        precondition(all.count == mine.count * size, "all-gather buffer size")
+        precondition(mine.count <= Int(Int32.max), "all-gather of more than 2³¹ − 1 bytes")
+        var request = CommunicationRequest.complete
+        check(swiftnmt_mpi_iallgather(mine.baseAddress, Int32(mine.count), all.baseAddress, &request.handle), "an all-gather")
+        return request
+    }
+
+    public func startAllToAll(_ send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer) -> CommunicationRequest {
+        precondition(send.count == receive.count && send.count % size == 0, "all-to-all buffer sizes")
+        precondition(send.count / size <= Int(Int32.max), "all-to-all blocks of more than 2³¹ − 1 bytes")
+        var request = CommunicationRequest.complete
+        check(
+            swiftnmt_mpi_ialltoall(send.baseAddress, Int32(send.count / size), receive.baseAddress, &request.handle),
+            "an all-to-all")
+        return request
+    }
+
+    public func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) -> CommunicationRequest {
+        precondition(values.count <= Int(Int32.max), "an all-reduce of more than 2³¹ − 1 elements")
+        var request = CommunicationRequest.complete
+        check(swiftnmt_mpi_iallreduce_sum_float(values.baseAddress, Int32(values.count), &request.handle), "an all-reduce")
+        return request
+    }
+
+    public func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Double>) -> CommunicationRequest {
+        precondition(values.count <= Int(Int32.max), "an all-reduce of more than 2³¹ − 1 elements")
+        var request = CommunicationRequest.complete
+        check(swiftnmt_mpi_iallreduce_sum_double(values.baseAddress, Int32(values.count), &request.handle), "an all-reduce")
+        return request
+    }
+
+    public func test(_ request: inout CommunicationRequest) -> Bool {
+        var done: Int32 = 1
+        check(swiftnmt_mpi_test(&request.handle, &done), "waiting for a non-blocking operation")
+        return done != 0
     }
 
     public func abort(_ message: String) -> Never {

@@ -85,12 +85,17 @@ public final class RecurrentStack<T: Real> {
     }
 
     /// Back-propagates from the output gradient and, per layer, optional gradients of the
-    /// final states (nil arrays or entries mean zero). Fills `inputGradient`.
-    public func backward(dOutput: Tensor<T>?, dFinalH: [Tensor<T>?]? = nil, dFinalC: [Tensor<T>?]? = nil) {
+    /// final states (nil arrays or entries mean zero). Fills `inputGradient`. `layerFinished`
+    /// is called with l as soon as layer l's parameter gradients are final (top layer first).
+    public func backward(
+        dOutput: Tensor<T>?, dFinalH: [Tensor<T>?]? = nil, dFinalC: [Tensor<T>?]? = nil,
+        layerFinished: ((Int) -> Void)? = nil
+    ) {
         var dOut = dOutput
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[l]
             layer.backward(dOutput: dOut, dFinalH: dFinalH?[l], dFinalC: dFinalC?[l])
+            layerFinished?(l)
             guard l > 0 else { break }
             if dropoutApplied {
                 let g = outputGradients[l], dx = layer.inputGradient

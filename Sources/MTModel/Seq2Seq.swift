@@ -69,6 +69,10 @@ public final class Seq2Seq<T: Real> {
     var projectedStep = -1
     /// Decoding only: the decoder's int8 forms (Seq2Seq+Int8.swift), nil for float products.
     public internal(set) var int8Weights: DecoderInt8Weights?
+    /// Called by `forwardBackward` with stage s as soon as the gradients of
+    /// `gradientStages[s]` are final, in the order of the stages (Seq2Seq+GradientStages.swift):
+    /// for a sum across processes that overlaps the rest of the backward pass. Nil: no calls.
+    public var gradientsFinal: ((_ stage: Int) -> Void)?
 
     /// `initializeParameters: false` leaves every parameter at zero, for a model whose values
     /// are loaded or copied next.
@@ -320,6 +324,7 @@ public final class Seq2Seq<T: Real> {
                 compactOutput.data, targets: $0.baseAddress!, rows: n, smoothing: config.labelSmoothing,
                 paddingIndex: SpecialToken.pad, gradientScale: T(1 / Double(tokens)), dInput: compactGradient.data)
         }
+        gradientsFinal?(GradientStage.generator)
         dOutput.resize([steps, b, h])
         dOutput.zero()
         for (j, r) in targetRows.enumerated() { T.copy(compactGradient.data + j * h, dOutput.data + r * h, h) }
@@ -366,18 +371,28 @@ public final class Seq2Seq<T: Real> {
         }
         for layer in layers { layer.finishBackward() }
         let dMemory = attention.finishBackward()
+        gradientsFinal?(GradientStage.decoder)
+        // The target embedding's gradient is complete once the decoder's loop is: taken now
+        // (its own parameter, unaffected by what follows), it is final long before the end.
+        targetDropout.backward(dTargetEmbedded.data, into: dTargetEmbedded.data, count: steps * b * e)
+        targetInputIds.withUnsafeBufferPointer {
+            targetEmbedding.backward($0.baseAddress!, count: steps * b, dOutput: dTargetEmbedded.data)
+        }
+        gradientsFinal?(GradientStage.targetEmbedding)
         let dFinal = bridge.backward(
             dH0: layers.map(\.initialHGradient),
             dC0: config.cell.hasCellState ? layers.map { $0.initialCGradient! } : nil)
-        encoder.backward(dOutput: dMemory, dFinalH: dFinal?.h, dFinalC: dFinal?.c)
+        gradientsFinal?(GradientStage.bridge)
+        let finished = gradientsFinal
+        encoder.backward(
+            dOutput: dMemory, dFinalH: dFinal?.h, dFinalC: dFinal?.c,
+            layerFinished: finished.map { report in { report(GradientStage.encoderLayer($0, of: self.config.encoderLayers)) } })
         dSourceEmbedded.resize([s, b, e])
         sourceDropout.backward(encoder.inputGradient.data, into: dSourceEmbedded.data, count: s * b * e)
         sourceIds.withUnsafeBufferPointer {
             sourceEmbedding.backward($0.baseAddress!, count: s * b, dOutput: dSourceEmbedded.data)
         }
-        targetDropout.backward(dTargetEmbedded.data, into: dTargetEmbedded.data, count: steps * b * e)
-        targetInputIds.withUnsafeBufferPointer {
-            targetEmbedding.backward($0.baseAddress!, count: steps * b, dOutput: dTargetEmbedded.data)
-        }
+        gradientsFinal?(GradientStage.sourceEmbedding(encoderLayers: config.encoderLayers))
+        gradientsFinal?(GradientStage.rest(encoderLayers: config.encoderLayers))
     }
 }

@@ -25,6 +25,19 @@ public protocol Communicator: AnyObject {
     func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>)
     /// Ends every rank of the job, after writing `message` as this rank's error.
     func abort(_ message: String) -> Never
+
+    // Non-blocking forms (CommunicationRequest.swift), for sums that run while the backward
+    // pass goes on: the operation is under way until `test` reports it complete, and its
+    // buffers must stay untouched until then. Every rank starts them in the same order.
+    func startAllGather(_ mine: UnsafeRawBufferPointer, into all: UnsafeMutableRawBufferPointer) -> CommunicationRequest
+    func startAllToAll(_ send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer) -> CommunicationRequest
+    func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) -> CommunicationRequest
+    func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Double>) -> CommunicationRequest
+    /// Drives the request on and returns whether it is complete (then `request` is done).
+    func test(_ request: inout CommunicationRequest) -> Bool
+    /// Whether a thread other than the one that made the communicator may call its
+    /// operations (never two at once): what a communication thread needs.
+    var allowsCallsFromAnyThread: Bool { get }
 }
 
 extension Communicator {

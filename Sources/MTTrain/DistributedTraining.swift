@@ -14,14 +14,20 @@ import MTTensor
 public final class DistributedTraining {
     public let communicator: any Communicator
     public let summation: GradientSummation
+    /// Whether the gradient sum overlaps the backward pass (`DistributedReducer`'s `overlap`).
+    public let overlap: Bool
     /// Updates between parameter checks (0: at checkpoints only).
     public let checkInterval: Int
     /// The reducer made for the trainer, for its communication time.
     public private(set) var reducer: DistributedReducer<Float>?
 
-    public init(communicator: any Communicator, summation: GradientSummation = .exact, checkInterval: Int = 100) {
+    public init(
+        communicator: any Communicator, summation: GradientSummation = .exact, checkInterval: Int = 100,
+        overlap: Bool = true
+    ) {
         self.communicator = communicator
         self.summation = summation
+        self.overlap = overlap
         self.checkInterval = checkInterval
     }
 
@@ -31,7 +37,8 @@ public final class DistributedTraining {
     public var isWriter: Bool { communicator.rank == 0 }
 
     func makeReducer(model: Seq2Seq<Float>, workers: Int) -> DistributedReducer<Float> {
-        let r = DistributedReducer(model: model, workers: workers, communicator: communicator, summation: summation)
+        let r = DistributedReducer(
+            model: model, workers: workers, communicator: communicator, summation: summation, overlap: overlap)
         reducer = r
         return r
     }

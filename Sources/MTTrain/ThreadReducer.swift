@@ -136,7 +136,7 @@ public final class ThreadReducer<T: Real>: GradientReducer {
             pool.run { k in
                 let model = models[k]
                 if zeroing { model.store.zeroGradients() }
-                guard k < parts.count else { return }
+                guard k < parts.count else { return model.reportGradientsFinal() }
                 out[k] = model.forwardBackward(
                     parts[k], training: training, rng: SeededRandom(seed: seeds[k]), normalizer: normalizer)
             }

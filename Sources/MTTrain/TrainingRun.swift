@@ -88,7 +88,7 @@ public enum TrainingRun {
         reporter.message("mt-train: \(t.workers) worker\(t.workers == 1 ? "" : "s"), each with \(BLASThreads.summary)")
         if let distributed {
             reporter.message(
-                "mt-train: \(distributed.size) ranks × \(t.workers) worker\(t.workers == 1 ? "" : "s") = \(distributed.size * t.workers) parts per batch, \(distributed.summation.rawValue) gradient sum")
+                "mt-train: \(distributed.size) ranks × \(t.workers) worker\(t.workers == 1 ? "" : "s") = \(distributed.size * t.workers) parts per batch, \(distributed.summation.rawValue) gradient sum\(distributed.reducer?.overlaps == true ? " overlapping the backward pass" : "")")
         }
         if validation == nil {
             reporter.message("mt-train: warning: no validation data in \(options.dataDirectory): no BLEU, no early stopping; the model file is the latest")
@@ -99,8 +99,17 @@ public enum TrainingRun {
         if let reducer = distributed?.reducer, outcome.stepSeconds > 0 {
             let c = reducer.communicationSeconds, w = reducer.waitSeconds, s = outcome.stepSeconds
             func share(_ x: Double) -> String { String(format: "%.1f", x) + " s (" + String(format: "%.1f", 100 * x / s) + "%)" }
-            reporter.message(
-                "all-reduce: \(share(c)) of \(String(format: "%.1f", s)) s of updates: \(share(w)) waiting for the slowest rank, \(share(c - w)) summing")
+            if reducer.overlaps {
+                let a = reducer.overlappedSeconds, hidden = reducer.hiddenSeconds
+                reporter.message(
+                    "all-reduce: \(share(c)) of \(String(format: "%.1f", s)) s of updates after the backward pass: \(String(format: "%.1f", a)) s summing in all, \(String(format: "%.1f", hidden)) s (\(String(format: "%.1f", a > 0 ? 100 * hidden / a : 0))%) of it hidden behind the backward pass")
+                let stages = reducer.stageTimeline.map { String(format: "%.0f ms (%.1f%%)", 1000 * $0.leadSeconds, 100 * $0.share) }
+                reporter.message(
+                    "overlap: per stage (generator, decoder, target embedding, bridge, encoder layers top down, source embedding, the rest), time from final to the end of the backward pass (share of the gradient): \(stages.joined(separator: ", "))")
+            } else {
+                reporter.message(
+                    "all-reduce: \(share(c)) of \(String(format: "%.1f", s)) s of updates: \(share(w)) waiting for the slowest rank, \(share(c - w)) summing")
+            }
         }
         if let peak = peakMemoryKilobytes() {
             reporter.message("peak memory (VmHWM): \(peak / 1024) MiB")
@@ -117,6 +126,7 @@ public enum TrainingRun {
         var c = Fingerprint()
         c.add(try config.jsonString())
         c.add(distributed.summation.rawValue)
+        c.add(distributed.overlap ? "overlap" : "no overlap")
         c.add([distributed.checkInterval, distributed.size])
         var d = Fingerprint()
         d.add([Fingerprint.corpus(train), UInt64(trainer.model.config.sourceVocabularySize), UInt64(trainer.model.config.targetVocabularySize)])

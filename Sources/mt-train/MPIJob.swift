@@ -19,13 +19,13 @@ enum MPIJob {
     #endif
 
     /// Joins the job, or nil when this process trains alone (one rank is the same).
-    static func join(summation: GradientSummation, checkInterval: Int) throws -> DistributedTraining? {
+    static func join(summation: GradientSummation, checkInterval: Int, overlap: Bool) throws -> DistributedTraining? {
         #if SWIFTNMT_MPI
         guard MPICommunicator.launchedAsRank() else { return nil }
         let c = try MPICommunicator()
         communicator = c
         guard c.size > 1 else { return nil }
-        return DistributedTraining(communicator: c, summation: summation, checkInterval: checkInterval)
+        return DistributedTraining(communicator: c, summation: summation, checkInterval: checkInterval, overlap: overlap)
         #else
         // Without MPI every rank would train the whole model alone and write the same files.
         if launcherSize > 1 {

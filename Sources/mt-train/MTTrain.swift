@@ -52,6 +52,8 @@ struct MTTrainCommand: ParsableCommand {
     @Option(help: "Log every N updates.") var logInterval: Int?
     @Option(help: "Under mpirun: exact (sum the ranks' gradients in the in-process order, bit for bit) or fast (MPI_Allreduce); default exact.")
     var gradientSum: String?
+    @Option(help: "Under mpirun: on (sum the gradients while the backward pass runs, the default) or off (after it); the same result either way.")
+    var gradientOverlap: String?
     @Option(help: "Under mpirun: compare the ranks' parameters every N updates (0 = at checkpoints only; default 100).")
     var checkInterval: Int?
     @Option(help: "Also checkpoint every N updates (0 = not by count).") var checkpointInterval: Int?
@@ -111,7 +113,12 @@ struct MTTrainCommand: ParsableCommand {
             throw TrainingError("--gradient-sum must be exact or fast (got '\(summationName)')")
         }
         if let checkInterval, checkInterval < 0 { throw TrainingError("--check-interval must be at least 0 (got \(checkInterval))") }
-        let distributed = try MPIJob.join(summation: summation, checkInterval: checkInterval ?? 100)
+        let overlapName = gradientOverlap ?? "on"
+        guard overlapName == "on" || overlapName == "off" else {
+            throw TrainingError("--gradient-overlap must be on or off (got '\(overlapName)')")
+        }
+        let distributed = try MPIJob.join(
+            summation: summation, checkInterval: checkInterval ?? 100, overlap: overlapName == "on")
         installStopHandlers()
         let outcome = try TrainingRun.run(options, stopRequested: { stopSignal != 0 }, distributed: distributed)
         MPIJob.leave()

@@ -46,19 +46,25 @@ import Testing
     }
 
     /// Chunks of 96 elements: many rounds of the exact sum, whole ones and a short last one.
-    static func acrossRanks(_ ranks: Int, workers: Int, accumulate: Int, summation: GradientSummation = .exact) -> [Run] {
+    /// `overlap`: the sum runs bucket by bucket during the backward pass (the default).
+    static func acrossRanks(
+        _ ranks: Int, workers: Int, accumulate: Int, summation: GradientSummation = .exact, overlap: Bool = true
+    ) -> [Run] {
         LocalCommunicator.run(ranks: ranks) { communicator in
             let model = Seq2Seq<Float>(config(), rng: SeededRandom(seed: 6))
             let reducer = DistributedReducer(
-                model: model, workers: workers, communicator: communicator, summation: summation, chunkElements: 96)
+                model: model, workers: workers, communicator: communicator, summation: summation, chunkElements: 96,
+                overlap: overlap)
+            #expect(reducer.overlaps == (overlap && ranks > 1))
             return train(reducer, accumulate: accumulate)
         }
     }
 
-    @Test(arguments: [(2, 1, 1), (2, 2, 1), (3, 1, 1), (2, 1, 2), (2, 2, 3)])
-    func ranksTimesWorkersAreThatManyWorkersInOneProcess(ranks: Int, workers: Int, accumulate: Int) {
+    @Test(arguments: [(2, 1, 1), (2, 2, 1), (3, 1, 1), (2, 1, 2), (2, 2, 3), (3, 2, 1)], [true, false])
+    func ranksTimesWorkersAreThatManyWorkersInOneProcess(shape: (Int, Int, Int), overlap: Bool) {
+        let (ranks, workers, accumulate) = shape
         let expected = Self.inProcess(workers: ranks * workers, accumulate: accumulate)
-        let runs = Self.acrossRanks(ranks, workers: workers, accumulate: accumulate)
+        let runs = Self.acrossRanks(ranks, workers: workers, accumulate: accumulate, overlap: overlap)
         for (rank, run) in runs.enumerated() {
             #expect(run.sums == expected.sums, "rank \(rank)")
             #expect(run.norms == expected.norms, "rank \(rank)")
@@ -82,6 +88,38 @@ import Testing
         for (a, b) in zip(runs[0].parameters.joined(), exact.parameters.joined()) {
             let x = Float(bitPattern: a), y = Float(bitPattern: b)
             #expect(abs(x - y) <= 1e-5 * max(abs(y), 1e-2))
+        }
+    }
+
+    /// Overlap sums every element in the same order: the fast sum too is what it is without.
+    @Test(arguments: [(3, 1), (2, 2)])
+    func fastSummationOverlappedIsFastSummation(ranks: Int, workers: Int) {
+        let plain = Self.acrossRanks(ranks, workers: workers, accumulate: 1, summation: .fast, overlap: false)
+        let overlapped = Self.acrossRanks(ranks, workers: workers, accumulate: 1, summation: .fast)
+        #expect(overlapped.allSatisfy { $0 == plain[0] })
+        #expect(plain.allSatisfy { $0 == plain[0] })
+    }
+
+    /// The overlapped sum starts operations on the communication thread and polls them
+    /// while they are under way; a batch with fewer sentences than parts leaves a worker
+    /// without one, which still counts as having reported its gradients.
+    @Test(arguments: [(2, 3, 4), (3, 1, 2)])
+    func overlapPollsRequestsUnderWayAndCopesWithIdleWorkers(ranks: Int, workers: Int, sentences: Int) {
+        let counts = LocalCommunicator.run(ranks: ranks) { communicator -> (Int, Int, Bool) in
+            let model = Seq2Seq<Float>(Self.config(), rng: SeededRandom(seed: 6))
+            let reducer = DistributedReducer(model: model, workers: workers, communicator: communicator, chunkElements: 96)
+            let batch = DataParallelTests.batch(SeededRandom(seed: 20))
+            let narrow = batch.columns(0..<sentences)
+            let sums = reducer.forwardBackward(narrow, training: true, rng: SeededRandom(seed: 2))
+            let single = makeGradientReducer(
+                model: Seq2Seq<Float>(Self.config(), rng: SeededRandom(seed: 6)), workers: ranks * workers)
+            let expected = single.forwardBackward(narrow, training: true, rng: SeededRandom(seed: 2))
+            let same = sums == expected && Array(reducer.model.store.gradients) == Array(single.model.store.gradients)
+            return (communicator.started, communicator.incompleteTests, same)
+        }
+        for (started, incomplete, same) in counts {
+            #expect(started > 0 && incomplete == started, "every request was found under way once")
+            #expect(same, "\(sentences) sentences in \(ranks * workers) parts: the gradient of that many workers")
         }
     }
 

@@ -95,6 +95,59 @@ final class LocalCommunicator: Communicator, @unchecked Sendable {
 
     func abort(_ message: String) -> Never { fatalError("rank \(rank): \(message)") }
 
+    // Non-blocking operations run at their second test, so that callers meet requests
+    // still under way (and must leave their buffers alone until then).
+    private var pending: [Int: (polls: Int, operation: () -> Void)] = [:]
+    private var nextRequest = 1
+    private let pendingLock = NSLock()
+    /// Operations started, and tests that found them under way.
+    private(set) var started = 0, incompleteTests = 0
+
+    private func later(_ operation: @escaping () -> Void) -> CommunicationRequest {
+        pendingLock.lock()
+        defer { pendingLock.unlock() }
+        let id = nextRequest
+        nextRequest += 1
+        started += 1
+        pending[id] = (0, operation)
+        return CommunicationRequest(handle: UnsafeMutableRawPointer(bitPattern: id))
+    }
+
+    func test(_ request: inout CommunicationRequest) -> Bool {
+        guard let handle = request.handle else { return true }
+        let id = Int(bitPattern: handle)
+        pendingLock.lock()
+        guard var entry = pending[id] else { pendingLock.unlock(); fatalError("rank \(rank): no request \(id)") }
+        entry.polls += 1
+        if entry.polls < 2 {
+            pending[id] = entry
+            incompleteTests += 1
+            pendingLock.unlock()
+            return false
+        }
+        pending[id] = nil
+        pendingLock.unlock()
+        entry.operation()
+        request.handle = nil
+        return true
+    }
+
+    func startAllGather(_ mine: UnsafeRawBufferPointer, into all: UnsafeMutableRawBufferPointer) -> CommunicationRequest {
+        later { self.allGather(mine, into: all) }
+    }
+
+    func startAllToAll(_ send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer) -> CommunicationRequest {
+        later { self.allToAll(send, into: receive) }
+    }
+
+    func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) -> CommunicationRequest {
+        later { self.sum(values) }
+    }
+
+    func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Double>) -> CommunicationRequest {
+        later { self.sum(values) }
+    }
+
     /// Runs `body` on `ranks` threads, one communicator each, and returns their results in
     /// rank order.
     static func run<R>(ranks: Int, _ body: @escaping (LocalCommunicator) -> R) -> [R] {

@@ -7,8 +7,9 @@
 
 #include <stddef.h>
 
-/// MPI_Init_thread (MPI_THREAD_FUNNELED: only the main thread calls MPI) and MPI_ERRORS_RETURN.
-int swiftnmt_mpi_init(int *rank, int *size);
+/// MPI_Init_thread (MPI_THREAD_SERIALIZED: any thread calls MPI, one at a time) and
+/// MPI_ERRORS_RETURN. *serialized: whether the library granted that level.
+int swiftnmt_mpi_init(int *rank, int *size, int *serialized);
 int swiftnmt_mpi_finalize(void);
 /// Ends every rank of the job (MPI_Abort) with `code`.
 void swiftnmt_mpi_abort(int code);
@@ -28,5 +29,14 @@ int swiftnmt_mpi_recv(void *buffer, int bytes, int source, int tag);
 /// In-place MPI_SUM of floats or doubles over all ranks (MPI's own order of summation).
 int swiftnmt_mpi_allreduce_sum_float(float *buffer, int count);
 int swiftnmt_mpi_allreduce_sum_double(double *buffer, int count);
+
+/// Non-blocking forms: *request receives a handle for swiftnmt_mpi_test (NULL on error).
+int swiftnmt_mpi_iallgather(const void *mine, int bytes, void *all, void **request);
+int swiftnmt_mpi_ialltoall(const void *send, int bytes, void *receive, void **request);
+int swiftnmt_mpi_iallreduce_sum_float(float *buffer, int count, void **request);
+int swiftnmt_mpi_iallreduce_sum_double(double *buffer, int count, void **request);
+/// MPI_Test: *done = 1 once the operation is complete (the handle is then freed and
+/// *request set to NULL; a NULL *request is complete).
+int swiftnmt_mpi_test(void **request, int *done);
 
 #endif
