@@ -40,11 +40,19 @@ public struct SearchSettings: Hashable, Sendable {
 
 /// When sentences waiting in the queue go to a search thread: as soon as a batch is full
 /// (sentences or source tokens), or when the oldest has waited `maxWaitMilliseconds`.
+/// While another thread is searching, a batch keeps filling as long as sentences keep
+/// arriving (each within `maxWaitMilliseconds` of the last), up to `maxFillMilliseconds`
+/// after the oldest.
 public struct BatchPolicy: Equatable, Sendable {
     public var maxSentences = 64
     /// Source subwords (plus one `</s>` each) in a batch.
     public var maxTokens = 4096
     public var maxWaitMilliseconds = 2.0
+    /// How long a batch may fill while another thread searches. A search takes far longer
+    /// than this, and a small batch costs nearly as many steps as a full one, so waiting
+    /// for the answered clients' next sentences beats taking the few already queued.
+    /// Alone (one client) nothing else searches, and only `maxWaitMilliseconds` applies.
+    public var maxFillMilliseconds = 50.0
     /// Sentences sorted by length at once: a batch is cut from the oldest this many times
     /// `maxSentences` waiting sentences of the same settings, sorted by length, so that it
     /// holds sentences of like length (less padding) while the oldest is always served.
@@ -56,6 +64,7 @@ public struct BatchPolicy: Equatable, Sendable {
         if maxSentences < 1 { return "batch.max_sentences must be at least 1" }
         if maxTokens < 1 { return "batch.max_tokens must be at least 1" }
         if !(maxWaitMilliseconds >= 0) || !maxWaitMilliseconds.isFinite { return "batch.max_wait_ms must be 0 or more" }
+        if !(maxFillMilliseconds >= 0) || !maxFillMilliseconds.isFinite { return "batch.max_fill_ms must be 0 or more" }
         if window < 1 { return "batch.window must be at least 1" }
         return nil
     }

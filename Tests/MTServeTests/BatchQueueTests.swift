@@ -19,10 +19,10 @@ import Testing
         var q = BatchQueue<String>(policy: policy())
         q.append(sentences(1, [3, 5], at: 10), key: "a")
         #expect(q.take(now: 10.001) == nil)            // neither full nor waited 5 ms
-        #expect(q.nextDue == 10.005)
+        #expect(q.nextDue() == 10.005)
         let batch = q.take(now: 10.005)
         #expect(batch?.key == "a" && batch?.sentences.map(\.index) == [0, 1])
-        #expect(q.isEmpty && q.nextDue == nil)
+        #expect(q.isEmpty && q.nextDue() == nil)
         // A full batch goes at once.
         q.append(sentences(2, [1, 1, 1, 1, 1], at: 20), key: "a")
         #expect(q.take(now: 20)?.sentences.count == 4)
@@ -100,5 +100,102 @@ import Testing
             if batches > 1000 { break }
         }
         #expect(seen == expected && q.isEmpty)
+    }
+}
+
+@Suite struct BatchFillTests {
+    func policy(sentences: Int = 64, waitMs: Double = 2, fillMs: Double = 50) -> BatchPolicy {
+        var p = BatchPolicy()
+        p.maxSentences = sentences
+        p.maxWaitMilliseconds = waitMs
+        p.maxFillMilliseconds = fillMs
+        return p
+    }
+
+    func one(_ request: Int, at t: Double) -> [QueuedSentence] {
+        [QueuedSentence(request: request, index: 0, length: 5, arrival: t)]
+    }
+
+    @Test func fillsWhileSentencesKeepArriving() {
+        var q = BatchQueue<String>(policy: policy())
+        for r in 0..<4 { q.append(one(r, at: 0.0015 * Double(r)), key: "a") }  // 1.5 ms apart
+        #expect(q.nextDue() == 0.002)                       // alone: the oldest's wait
+        #expect(abs(q.nextDue(othersSearching: true)! - 0.0065) < 1e-12)   // the newest's
+        var alone = q
+        #expect(alone.take(now: 0.005)?.sentences.count == 4)
+        #expect(q.take(now: 0.005, othersSearching: true) == nil)
+        q.append(one(4, at: 0.006), key: "a")
+        #expect(q.take(now: 0.0075, othersSearching: true) == nil)
+        #expect(q.take(now: 0.008, othersSearching: true)?.sentences.count == 5)   // stopped growing
+    }
+
+    @Test func fillingEndsAtTheLimit() {
+        var q = BatchQueue<String>(policy: policy(fillMs: 10))
+        for r in 0..<20 { q.append(one(r, at: 0.001 * Double(r)), key: "a") }      // never 2 ms apart
+        #expect(q.nextDue(othersSearching: true) == 0.01)
+        var early = q
+        #expect(early.take(now: 0.0099, othersSearching: true) == nil)
+        #expect(q.take(now: 0.01, othersSearching: true)?.sentences.count == 20)
+    }
+
+    @Test func aFullBatchGoesAtOnceAndFillingNeverEndsBeforeTheWait() {
+        var q = BatchQueue<String>(policy: policy(sentences: 3, waitMs: 5, fillMs: 1))
+        q.append(one(0, at: 0), key: "a")
+        #expect(q.nextDue(othersSearching: true) == 0.005)   // a fill limit under the wait is the wait
+        #expect(q.take(now: 0.004, othersSearching: true) == nil)
+        q.append(one(1, at: 0) + one(2, at: 0), key: "a")
+        #expect(q.take(now: 0, othersSearching: true)?.sentences.count == 3)
+    }
+
+    /// 64 clients, one sentence each, answered by 2 search threads; the clients are one
+    /// process that sends the next sentence 0.5 ms after reading each answer, and a search
+    /// takes 150 ms plus 2 ms a sentence. Simulated on a virtual clock, with and without
+    /// filling: filling gives bigger batches and more sentences per second.
+    func simulate(fill: Bool) -> (meanBatch: Double, perSecond: Double) {
+        var q = BatchQueue<Int>(policy: policy())
+        var arrivals: [Double] = (0..<64).map { 0.0005 * Double($0 + 1) }   // due times, sorted
+        var finish: [Double?] = [nil, nil]            // per thread: when its batch is done
+        var size = [0, 0]
+        var clientFree = 0.0, now = 0.0
+        var batches = 0, searched = 0, request = 0, steps = 0
+        while searched < 2000 && steps < 100_000 {
+            steps += 1
+            // Each free thread takes what is due, knowing whether the other searches.
+            for t in 0..<2 where finish[t] == nil {
+                let others = finish.contains { $0 != nil }
+                if let b = q.take(now: now, othersSearching: fill && others) {
+                    finish[t] = now + 0.150 + 0.002 * Double(b.sentences.count)
+                    size[t] = b.sentences.count
+                    batches += 1
+                }
+            }
+            let othersNow = finish.contains { $0 != nil }
+            guard let next = [arrivals.first, finish.compactMap { $0 }.min(),
+                              finish.contains(nil) ? q.nextDue(othersSearching: fill && othersNow) : nil].compactMap({ $0 }).min()
+            else { break }
+            now = next
+            while let a = arrivals.first, a <= now {
+                arrivals.removeFirst()
+                request += 1
+                q.append([QueuedSentence(request: request, index: 0, length: 5, arrival: a)], key: 0)
+            }
+            for t in 0..<2 {
+                guard let f = finish[t], f <= now else { continue }
+                finish[t] = nil
+                searched += size[t]
+                for _ in 0..<size[t] {
+                    clientFree = max(clientFree, f) + 0.0005
+                    arrivals.append(clientFree)
+                }
+                arrivals.sort()
+            }
+        }
+        return (Double(searched) / Double(batches), Double(searched) / now)
+    }
+
+    @Test func fillingMakesBatchesBiggerUnderLoad() {
+        let plain = simulate(fill: false), filled = simulate(fill: true)
+        #expect(filled.meanBatch > 1.5 * plain.meanBatch)
+        #expect(filled.perSecond > 1.2 * plain.perSecond)
     }
 }
