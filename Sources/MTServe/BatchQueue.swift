@@ -23,11 +23,12 @@ public struct QueuedSentence: Equatable, Sendable {
 /// limits are tested directly.
 ///
 /// A group is due when it holds a full batch (`maxSentences` sentences or `maxTokens`
-/// tokens) or when its oldest sentence has waited `maxWaitMilliseconds`; while another
-/// thread is searching (`othersSearching`), only once no sentence has joined it for
-/// `maxWaitMilliseconds` or its oldest has waited `maxFillMilliseconds`, so that the
-/// clients just answered can join before a thread sets off with a few. The due group with
-/// the oldest sentence goes first, so no group starves. Its oldest `window × maxSentences`
+/// tokens) or when its oldest sentence has waited `maxWaitMilliseconds`. While another
+/// thread is searching a batch of n sentences (`fillTo` n), a group of fewer than n waits
+/// longer, until its oldest has waited `maxFillMilliseconds`: the clients just answered
+/// join before a thread sets off with a few, and the threads' batches tend to the same
+/// size instead of one thread searching most sentences and the other a few at a time.
+/// The due group with the oldest sentence goes first, so no group starves. Its oldest `window × maxSentences`
 /// sentences are sorted by length and cut into batches within the limits, and the batch
 /// holding the oldest sentence is taken: like lengths batch together, and the oldest
 /// sentence always leaves.
@@ -64,27 +65,27 @@ public struct BatchQueue<Key: Hashable> {
     }
 
     /// When the next group falls due by waiting (nil: nothing waits).
-    public func nextDue(othersSearching: Bool = false) -> Double? {
-        keys.compactMap { groups[$0].map { due($0, othersSearching: othersSearching) } }.min()
+    public func nextDue(fillTo target: Int = 0) -> Double? {
+        keys.compactMap { groups[$0].map { due($0, fillTo: target) } }.min()
     }
 
-    /// When a non-empty group falls due by waiting. Sentences arrive in order, so the last
-    /// is the newest; filling never ends before the plain wait would.
-    private func due(_ group: [QueuedSentence], othersSearching: Bool) -> Double {
-        let wait = policy.maxWaitMilliseconds / 1000
-        guard othersSearching else { return group[0].arrival + wait }
-        let fill = Swift.max(policy.maxFillMilliseconds / 1000, wait)
-        return Swift.min(group[group.count - 1].arrival + wait, group[0].arrival + fill)
+    /// When a non-empty group falls due by waiting; filling never ends before the plain
+    /// wait would.
+    private func due(_ group: [QueuedSentence], fillTo target: Int) -> Double {
+        let filling = group.count < Swift.min(target, policy.maxSentences)
+        let wait = filling ? Swift.max(policy.maxFillMilliseconds, policy.maxWaitMilliseconds) : policy.maxWaitMilliseconds
+        return group[0].arrival + wait / 1000
     }
 
     /// The batch to search now, sorted by length, or nil when no group is due at `now`.
-    public mutating func take(now: Double, othersSearching: Bool = false) -> (key: Key, sentences: [QueuedSentence])? {
+    /// `fillTo`: the sentences of the biggest batch another thread is searching (0: none).
+    public mutating func take(now: Double, fillTo target: Int = 0) -> (key: Key, sentences: [QueuedSentence])? {
         var chosen: Key?
         var oldest = Double.infinity
         for key in keys {
             let group = groups[key]!
             guard let first = group.first, first.arrival < oldest else { continue }
-            if isFull(group) || now >= due(group, othersSearching: othersSearching) {
+            if isFull(group) || now >= due(group, fillTo: target) {
                 chosen = key
                 oldest = first.arrival
             }

@@ -40,9 +40,8 @@ public struct SearchSettings: Hashable, Sendable {
 
 /// When sentences waiting in the queue go to a search thread: as soon as a batch is full
 /// (sentences or source tokens), or when the oldest has waited `maxWaitMilliseconds`.
-/// While another thread is searching, a batch keeps filling as long as sentences keep
-/// arriving (each within `maxWaitMilliseconds` of the last), up to `maxFillMilliseconds`
-/// after the oldest.
+/// While another thread is searching a batch, a smaller one waits to fill: until it is
+/// as big or the oldest has waited `maxFillMilliseconds`.
 public struct BatchPolicy: Equatable, Sendable {
     public var maxSentences = 64
     /// Source subwords (plus one `</s>` each) in a batch.
@@ -50,9 +49,12 @@ public struct BatchPolicy: Equatable, Sendable {
     public var maxWaitMilliseconds = 2.0
     /// How long a batch may fill while another thread searches. A search takes far longer
     /// than this, and a small batch costs nearly as many steps as a full one, so waiting
-    /// for the answered clients' next sentences beats taking the few already queued.
+    /// for the answered clients' next sentences beats taking the few already queued. (A
+    /// rule "until the queue stops growing" broke batches up when the clients were slowed
+    /// down: their sentences came further apart than any short gap. A plain wait for a
+    /// full batch split the load into one thread's big batches and the other's small ones.)
     /// Alone (one client) nothing else searches, and only `maxWaitMilliseconds` applies.
-    public var maxFillMilliseconds = 50.0
+    public var maxFillMilliseconds = 100.0
     /// Sentences sorted by length at once: a batch is cut from the oldest this many times
     /// `maxSentences` waiting sentences of the same settings, sorted by length, so that it
     /// holds sentences of like length (less padding) while the oldest is always served.

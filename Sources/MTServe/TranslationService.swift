@@ -30,8 +30,9 @@ public final class TranslationService: @unchecked Sendable {
     private var queue: BatchQueue<BatchKey>
     private var requests: [Int: Pending] = [:]
     private var nextRequest = 0
-    /// Search threads searching a batch now: while any is, the others let batches fill.
-    private var searching = 0
+    /// The sizes of the batches being searched: a free thread lets its batch fill towards
+    /// the biggest of them.
+    private var searching: [Int] = []
     private var stopping = false
     private let finished = DispatchGroup()
 
@@ -143,14 +144,14 @@ public final class TranslationService: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if let (key, sentences) = queue.take(now: Self.now(), othersSearching: searching > 0) {
-                searching += 1
+            if let (key, sentences) = queue.take(now: Self.now(), fillTo: searching.max() ?? 0) {
+                searching.append(sentences.count)
                 metrics.queue(depth: queue.count)
                 let sources = sentences.map { requests[$0.request]!.sources[$0.index].ids }
                 return (key, sources, sentences)
             }
             if stopping && queue.isEmpty { return nil }
-            if let due = queue.nextDue(othersSearching: searching > 0) {
+            if let due = queue.nextDue(fillTo: searching.max() ?? 0) {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, due - Self.now())))
             } else {
                 condition.wait()
@@ -164,7 +165,7 @@ public final class TranslationService: @unchecked Sendable {
         var done: [Pending] = []
         var sourceTokens = 0, targetTokens = 0
         condition.lock()
-        searching -= 1
+        searching.remove(at: searching.firstIndex(of: sentences.count)!)
         condition.broadcast()
         for (s, list) in zip(sentences, lists) {
             guard let p = requests[s.request] else { continue }   // ended meanwhile
