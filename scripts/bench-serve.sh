@@ -13,7 +13,7 @@
 #
 # Usage: scripts/bench-serve.sh MODEL.safetensors
 # Environment: MULTI30K (corpus directory), SRC (default de), FAULT_REQUESTS (0: no fault run),
-# SERVE_CONFIG (a YAML file of server settings, e.g. batch.max_fill_ms: 0 to batch without filling).
+# SERVE_CONFIG (a YAML file of server settings, e.g. batch.max_fill_ms: 100 to let batches fill).
 # Run it under `nice -n 10` on a shared machine; the figures are ratios within one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
