@@ -237,6 +237,7 @@ if ProcessInfo.processInfo.environment["SWIFTNMT_FUZZ"] != nil {
         ("fuzz-corpus", ["MTText"]),
         ("fuzz-config", ["MTTrain"]),
         ("fuzz-bleu", ["MTEval"]),
+        ("fuzz-serve-request", ["MTServe"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport", swiftSettings: commonSwiftSettings))
     for (name, dependencies) in fuzzTargets {

@@ -48,6 +48,22 @@ async def http(port, method, path, body=b"", headers=(), timeout=120, drop_after
     return status, hdrs, content
 
 
+async def batch_histogram(port):
+    """The server's histogram of sentences per search batch (GET /metrics): cumulative
+    counts by upper bound, the sum and the count."""
+    _, _, body = await http(port, "GET", "/metrics")
+    buckets, total, count = {}, 0.0, 0
+    for line in body.decode().split("\n"):
+        if line.startswith("mtserve_batch_sentences_bucket{"):
+            le = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets[le] = int(float(line.rsplit(" ", 1)[1]))
+        elif line.startswith("mtserve_batch_sentences_sum"):
+            total = float(line.rsplit(" ", 1)[1])
+        elif line.startswith("mtserve_batch_sentences_count"):
+            count = int(float(line.rsplit(" ", 1)[1]))
+    return {"buckets": buckets, "sum": total, "count": count}
+
+
 def translate_body(q, **extra):
     return json.dumps({"q": q, **extra}).encode()
 
@@ -203,7 +219,15 @@ def main():
     assert len(lines) == len(expected), "input and expected differ in length"
     if a.mode == "load":
         for c in map(int, a.concurrency.split(",")):
-            print(json.dumps(asyncio.run(load(a.port, lines, expected, c))), flush=True)
+            before = asyncio.run(batch_histogram(a.port))
+            row = asyncio.run(load(a.port, lines, expected, c))
+            after = asyncio.run(batch_histogram(a.port))
+            # This level's batches alone: the histogram counts since the server started.
+            counts = {le: after["buckets"][le] - before["buckets"].get(le, 0) for le in after["buckets"]}
+            row["batches"] = after["count"] - before["count"]
+            row["mean_batch"] = (after["sum"] - before["sum"]) / max(1, row["batches"])
+            row["batch_buckets"] = counts
+            print(json.dumps(row), flush=True)
         return 0
     r = asyncio.run(fault(a.port, lines, expected, tuple(map(int, a.limits.split(","))), a.requests, int(a.concurrency.split(",")[-1]),
                           a.seconds, a.seed))

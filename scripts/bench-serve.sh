@@ -12,11 +12,12 @@
 #     by FAULT_SECONDS (default 900); then the server must still answer /health.
 #
 # Usage: scripts/bench-serve.sh MODEL.safetensors
-# Environment: MULTI30K (corpus directory), SRC (default de), FAULT_REQUESTS (0: no fault run).
+# Environment: MULTI30K (corpus directory), SRC (default de), FAULT_REQUESTS (0: no fault run),
+# SERVE_CONFIG (a YAML file of server settings, e.g. batch.max_fill_ms: 100 to let batches fill).
 # Run it under `nice -n 10` on a shared machine; the figures are ratios within one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 1 ] || { sed -n 2,17p "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n 2,18p "$0" >&2; exit 2; }
 MODEL=$1
 [ -f "$MODEL" ] || { echo "bench-serve: no such model ($MODEL)" >&2; exit 1; }
 SRC=${SRC:-de}
@@ -49,7 +50,7 @@ awk -v n="$T_LINES" -v t="$T_SECONDS" -v an="$A_LINES" -v at="$A_SECONDS" 'BEGIN
   printf "mt-translate alone (--batch-size 1 --threads 1): %.1f ms per sentence on average\n", 1000 * at / an }'
 
 # ---------------------------------------------------------------- 2. mt-serve under load
-"$BIN/mt-serve" --host 127.0.0.1 --port 0 --model a="$MODEL" --model b="$MODEL" 2> "$WORK/serve.err" &
+"$BIN/mt-serve" --host 127.0.0.1 --port 0 --model a="$MODEL" --model b="$MODEL" ${SERVE_CONFIG:+--config "$SERVE_CONFIG"} 2> "$WORK/serve.err" &
 SERVER=$!
 PORT=""
 for _ in $(seq 1 600); do
@@ -71,10 +72,21 @@ print(f"{'clients':>7} {'sent/s':>8} {'vs mt-translate':>15} {'p50 ms':>8} {'p95
 for r in rows:
     print(f"{r['concurrency']:>7} {r['sentences_per_s']:>8.1f} {r['sentences_per_s'] / translate:>14.0%} {r['p50_ms']:>8.1f}"
           f" {r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['mean_ms']:>8.1f} {r['wrong']:>5}")
+for r in rows:
+    buckets = sorted(r["batch_buckets"].items(), key=lambda kv: float(kv[0]))
+    lower, prev, parts = 0, 0, []
+    for le, n in buckets:
+        hi = None if le == "+Inf" else int(float(le))
+        if n - prev:
+            span = f">{lower}" if hi is None else (str(hi) if hi == lower + 1 else f"{lower + 1}-{hi}")
+            parts.append(f"{span}: {n - prev}")
+        prev, lower = n, (hi if hi is not None else lower)
+    print(f"{r['concurrency']:>7} clients: {r['batches']} batches, {r['mean_batch']:.1f} sentences on average ({', '.join(parts)})")
 one = next(r for r in rows if r["concurrency"] == 1)
 print(f"concurrency 1: median latency {one['p50_ms']:.1f} ms = {one['p50_ms'] / alone_ms:.2f}x a sentence translated alone ({alone_ms:.1f} ms)")
 sys.exit(1 if any(r["wrong"] for r in rows) else 0)
 PY
+echo "load average after the load runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "mt-serve peak memory (VmHWM) with two models loaded: $(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' /proc/$SERVER/status)"
 
 # ---------------------------------------------------------------- 3. the fault run

@@ -23,8 +23,12 @@ public struct QueuedSentence: Equatable, Sendable {
 /// limits are tested directly.
 ///
 /// A group is due when it holds a full batch (`maxSentences` sentences or `maxTokens`
-/// tokens) or when its oldest sentence has waited `maxWaitMilliseconds`; the due group with
-/// the oldest sentence goes first, so no group starves. Its oldest `window × maxSentences`
+/// tokens) or when its oldest sentence has waited `maxWaitMilliseconds`. While another
+/// thread is searching a batch of n sentences (`fillTo` n), a group of fewer than n waits
+/// longer, until its oldest has waited `maxFillMilliseconds`: the clients just answered
+/// join before a thread sets off with a few, and the threads' batches tend to the same
+/// size instead of one thread searching most sentences and the other a few at a time.
+/// The due group with the oldest sentence goes first, so no group starves. Its oldest `window × maxSentences`
 /// sentences are sorted by length and cut into batches within the limits, and the batch
 /// holding the oldest sentence is taken: like lengths batch together, and the oldest
 /// sentence always leaves.
@@ -61,18 +65,27 @@ public struct BatchQueue<Key: Hashable> {
     }
 
     /// When the next group falls due by waiting (nil: nothing waits).
-    public var nextDue: Double? {
-        keys.compactMap { groups[$0]?.first?.arrival }.min().map { $0 + policy.maxWaitMilliseconds / 1000 }
+    public func nextDue(fillTo target: Int = 0) -> Double? {
+        keys.compactMap { groups[$0].map { due($0, fillTo: target) } }.min()
+    }
+
+    /// When a non-empty group falls due by waiting; filling never ends before the plain
+    /// wait would.
+    private func due(_ group: [QueuedSentence], fillTo target: Int) -> Double {
+        let filling = group.count < Swift.min(target, policy.maxSentences)
+        let wait = filling ? Swift.max(policy.maxFillMilliseconds, policy.maxWaitMilliseconds) : policy.maxWaitMilliseconds
+        return group[0].arrival + wait / 1000
     }
 
     /// The batch to search now, sorted by length, or nil when no group is due at `now`.
-    public mutating func take(now: Double) -> (key: Key, sentences: [QueuedSentence])? {
+    /// `fillTo`: the sentences of the biggest batch another thread is searching (0: none).
+    public mutating func take(now: Double, fillTo target: Int = 0) -> (key: Key, sentences: [QueuedSentence])? {
         var chosen: Key?
         var oldest = Double.infinity
         for key in keys {
             let group = groups[key]!
             guard let first = group.first, first.arrival < oldest else { continue }
-            if isFull(group) || now >= first.arrival + policy.maxWaitMilliseconds / 1000 {
+            if isFull(group) || now >= due(group, fillTo: target) {
                 chosen = key
                 oldest = first.arrival
             }

@@ -66,7 +66,7 @@ public enum RequestParsing {
         switch try f.string("format") {
         case nil, "text"?: break
         case "html"?: throw ServeError.badRequest("format 'html' is not supported: send plain text with format 'text'")
-        case let other?: throw ServeError.badRequest("unknown format '\(other)' (use 'text')")
+        case let other?: throw ServeError.badRequest("unknown format \(ServeError.quoted(other)) (use 'text')")
         }
         let alternatives = try f.integer("alternatives") ?? 0
         guard alternatives >= 0 else { throw ServeError.badRequest("alternatives must be 0 or more") }
@@ -109,6 +109,16 @@ public enum RequestParsing {
         if let options, options != .null { (request.options, model) = try RequestOptions.parse(options) }
         request.model = ids[0] ?? model
         return request
+    }
+
+    /// POST /models/{id}/reload: the model file the body names (`{"path": FILE}`), or nil
+    /// for an empty body or none named (the file the model was loaded from).
+    public static func reloadPath(body: [UInt8]) throws -> String? {
+        guard !body.isEmpty else { return nil }
+        guard case .object(let fields) = try json(body) else {
+            throw ServeError.badRequest("the body must be a JSON object (or empty)")
+        }
+        return try JSONFields(fields).string("path")
     }
 
     /// The fields of an application/x-www-form-urlencoded body (`+` is a space).

@@ -39,6 +39,7 @@ extension ServeConfig {
                     case "max_sentences": c.batch.maxSentences = try r.int(v, "batch.\(k)")
                     case "max_tokens": c.batch.maxTokens = try r.int(v, "batch.\(k)")
                     case "max_wait_ms": c.batch.maxWaitMilliseconds = try r.double(v, "batch.\(k)")
+                    case "max_fill_ms": c.batch.maxFillMilliseconds = try r.double(v, "batch.\(k)")
                     case "window": c.batch.window = try r.int(v, "batch.\(k)")
                     default: return false
                     }

@@ -135,16 +135,9 @@ public enum ServeRoutes {
     /// served model, then swaps it in; a failed load leaves the old model serving (422).
     static func reload(id: String, body: [UInt8], _ state: ServeState) async throws -> Response {
         guard let old = state.registry.model(id) else {
-            throw ServeError(404, "unknown model '\(id)' (serving: \(state.registry.all.map(\.id).joined(separator: ", ")))")
+            throw ServeError(404, "unknown model \(ServeError.quoted(id)) (serving: \(state.registry.all.map(\.id).joined(separator: ", ")))")
         }
-        var path = old.path
-        if !body.isEmpty {
-            guard case .object(let fields) = try RequestParsing.json(body) else {
-                throw ServeError.badRequest("the body must be a JSON object (or empty)")
-            }
-            path = try JSONFields(fields).string("path") ?? path
-        }
-        let loadPath = path
+        let loadPath = try RequestParsing.reloadPath(body: body) ?? old.path
         let result: Result<ServedModel, Error> = await withCheckedContinuation { continuation in
             // Reading and checking a model file blocks: on a thread of its own, not the pool's.
             let thread = Thread { continuation.resume(returning: Result { try ServedModel.load(id: id, path: loadPath) }) }

@@ -107,16 +107,16 @@ public final class ModelRegistry: @unchecked Sendable {
         let all = self.all
         let served = all.map { "\($0.id) (\($0.direction))" }.joined(separator: ", ")
         if let id {
-            guard let m = model(id) else { throw ServeError(404, "unknown model '\(id)' (serving: \(served))") }
+            guard let m = model(id) else { throw ServeError(404, "unknown model \(ServeError.quoted(id)) (serving: \(served))") }
             guard m.translates(from: source, to: target) else {
                 throw ServeError.badRequest(
-                    "model '\(id)' translates \(m.direction), not \(source ?? "auto")→\(target ?? "?")")
+                    "model '\(id)' translates \(m.direction), not \(ServeError.language(source, or: "auto"))→\(ServeError.language(target, or: "?"))")
             }
             return m
         }
         let fitting = all.filter { $0.translates(from: source, to: target) }
         guard let first = fitting.first else {
-            throw ServeError.badRequest("no model translates \(source ?? "auto")→\(target ?? "?") (serving: \(served))")
+            throw ServeError.badRequest("no model translates \(ServeError.language(source, or: "auto"))→\(ServeError.language(target, or: "?")) (serving: \(served))")
         }
         if fitting.count > 1 && (source != nil || target != nil) && (source == nil || source == "auto") {
             throw ServeError.badRequest(

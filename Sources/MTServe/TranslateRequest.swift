@@ -66,7 +66,7 @@ public struct RequestOptions: Equatable, Sendable {
     static func parse(_ value: JSONValue) throws -> (RequestOptions, model: String?) {
         guard case .object(let fields) = value else { throw ServeError.badRequest("options must be an object") }
         for key in fields.keys.sorted() where !keys.contains(key) {
-            throw ServeError.badRequest("unknown option '\(key)' (known: \(keys.joined(separator: ", ")))")
+            throw ServeError.badRequest("unknown option \(ServeError.quoted(key)) (known: \(keys.joined(separator: ", ")))")
         }
         var o = RequestOptions()
         let f = JSONFields(fields, prefix: "options.")

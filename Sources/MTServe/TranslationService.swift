@@ -30,6 +30,9 @@ public final class TranslationService: @unchecked Sendable {
     private var queue: BatchQueue<BatchKey>
     private var requests: [Int: Pending] = [:]
     private var nextRequest = 0
+    /// The sizes of the batches being searched: a free thread lets its batch fill towards
+    /// the biggest of them.
+    private var searching: [Int] = []
     private var stopping = false
     private let finished = DispatchGroup()
 
@@ -141,13 +144,14 @@ public final class TranslationService: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if let (key, sentences) = queue.take(now: Self.now()) {
+            if let (key, sentences) = queue.take(now: Self.now(), fillTo: searching.max() ?? 0) {
+                searching.append(sentences.count)
                 metrics.queue(depth: queue.count)
                 let sources = sentences.map { requests[$0.request]!.sources[$0.index].ids }
                 return (key, sources, sentences)
             }
             if stopping && queue.isEmpty { return nil }
-            if let due = queue.nextDue {
+            if let due = queue.nextDue(fillTo: searching.max() ?? 0) {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, due - Self.now())))
             } else {
                 condition.wait()
@@ -155,11 +159,14 @@ public final class TranslationService: @unchecked Sendable {
         }
     }
 
-    /// Hands a searched batch back to its requests; those now complete resume.
+    /// Hands a searched batch back to its requests; those now complete resume. A thread
+    /// letting a batch fill meanwhile may now be the only one left: it looks again.
     fileprivate func deliver(_ sentences: [QueuedSentence], _ lists: [[Hypothesis]]) {
         var done: [Pending] = []
         var sourceTokens = 0, targetTokens = 0
         condition.lock()
+        searching.remove(at: searching.firstIndex(of: sentences.count)!)
+        condition.broadcast()
         for (s, list) in zip(sentences, lists) {
             guard let p = requests[s.request] else { continue }   // ended meanwhile
             let source = p.sources[s.index].tokens

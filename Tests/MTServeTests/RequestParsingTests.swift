@@ -51,6 +51,23 @@ import Testing
         expectError(400, "percent-encoded") { try libre("q=%E0%A4", "application/x-www-form-urlencoded") }
     }
 
+    /// Found by fuzz-serve-request: a client's key or value in a message could break it
+    /// over lines.
+    @Test func messagesQuoteTheClientsTextOnOneLine() {
+        func oneLine(_ body: () throws -> Any) {
+            do { _ = try body() } catch let e as ServeError {
+                #expect(!e.message.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }, "\(e)")
+            } catch { Issue.record("unexpected \(error)") }
+        }
+        expectError(400, #"unknown option 'a\u{a}b'"#) { try libre(#"{"q": "a", "options": {"a\nb": 1}}"#) }
+        expectError(400, #"unknown format 'x\u{d}\u{a}y'"#) { try libre(#"{"q": "a", "format": "x\r\ny"}"#) }
+        oneLine { try libre(#"{"q": "a", "format": "x\r\ny"}"#) }
+        let long = String(repeating: "k", count: 500)
+        expectError(400, "unknown option '\(String(repeating: "k", count: 80))…'") {
+            try libre(#"{"q": "a", "options": {"\#(long)": 1}}"#)
+        }
+    }
+
     @Test func openNMTBodies() throws {
         let r = try RequestParsing.openNMT(body: Array(#"[{"src": "a", "id": 100}, {"src": "b", "id": 100}]"#.utf8))
         #expect(r.style == .openNMT && r.lines == ["a", "b"] && r.model == "100")

@@ -98,6 +98,16 @@ import Testing
         #expect(service.queueDepth == 0)
     }
 
+    @Test func unknownModelsAreNamedOnOneLine() throws {
+        let registry = ModelRegistry([try ServedModel.load(id: "m", path: Self.modelPath)])
+        #expect(throws: ServeError(404, #"unknown model 'a\u{a}b\u{2028}' (serving: m (?→?))"#)) {
+            try registry.resolve(model: "a\nb\u{2028}", source: nil, target: nil)
+        }
+        // Language codes are named as given when plain, quoted otherwise.
+        #expect(ServeError.language("de", or: "auto") == "de" && ServeError.language(nil, or: "auto") == "auto")
+        #expect(ServeError.language("x\r\ny", or: "?") == #"'x\u{d}\u{a}y'"#)
+    }
+
     @Test func fullQueueIsRefusedWith503() async throws {
         var limits = ServeLimits()
         limits.maxQueueSentences = 3
