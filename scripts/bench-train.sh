@@ -55,4 +55,4 @@ awk -v u="$USER_S" -v s="$SYS_S" -v r="$REAL_S" -v n="$STEPS" 'BEGIN {
 PEAK=$("$BIN/mt-bench" peak --threads "$THREADS" --quiet)
 WORKED=$(sed -n 's/.* \([0-9.]*\) GFLOP\/s of model arithmetic.*/\1/p' "$WORK/out")
 awk -v w="$WORKED" -v p="$PEAK" -v t="$THREADS" 'BEGIN {
-    printf "distance to the limit: %.1f GFLOP/s of model arithmetic = %.0f%% of this host'"'"'s GEMM peak (%.1f GFLOP/s, 2048^3 sgemm on %d threads)\n", w, 100 * w / p, p, t }'
+    printf "distance to the limit: %.1f GFLOP/s of model arithmetic = %.0f%% of this host'"'"'s GEMM peak (%.1f GFLOP/s, 2048^3 on %d threads, the faster of sgemm and the packed kernel)\n", w, 100 * w / p, p, t }'

@@ -37,7 +37,7 @@ THREAD_ARGS=()
 [ -n "${THREADS:-}" ] && THREAD_ARGS=(--threads "$THREADS")
 
 PEAK=$("$BIN/mt-bench" peak --threads "${THREADS:-$(nproc)}" --quiet)
-echo "bench-translate: GEMM peak of this host $PEAK GFLOP/s (2048^3 sgemm, ${THREADS:-$(nproc)} threads)"
+echo "bench-translate: GEMM peak of this host $PEAK GFLOP/s (2048^3 on ${THREADS:-$(nproc)} threads, the faster of sgemm and the packed kernel)"
 echo "bench-translate: $(wc -l < "$CORPUS/test2016.$SRC") sentences of $CORPUS/test2016.$SRC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 INT8_PEAK=$("$BIN/mt-bench" peak --int8 --threads "${THREADS:-$(nproc)}" --quiet)
 echo "bench-translate: int8 peak of this host $INT8_PEAK GOP/s (2048^3 per thread, our int8 kernel, ${THREADS:-$(nproc)} threads)"

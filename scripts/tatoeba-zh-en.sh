@@ -2,7 +2,7 @@
 # The Tatoeba Chinese–English recipe from start to finish: preprocess
 # ../shared/corpora/tatoeba-zh-en (ICU word segmentation of the Chinese side is the
 # tokenizer's own; BPE learned per side, or jointly), train with
-# scripts/configs/multi30k.yaml within a time budget, and score the test set with
+# scripts/configs/tatoeba.yaml within a time budget, and score the test set with
 # greedy and beam search (BLEU and chrF, sacreBLEU-compatible: 13a on English,
 # -tok zh on Chinese).
 set -euo pipefail
@@ -18,9 +18,9 @@ Options:
   --src LANG         source language: zh or en (default: zh; the target is the other one)
   --time-budget T    stop training after T (seconds, or 90m, 2h, 1h30m; default: 30m;
                      0 = train until the config's epochs or early stopping)
-  --bpe-merges N     BPE merge operations, per side (default: 8000)
+  --bpe-merges N     BPE merge operations, per side (default: 3000)
   --joint-bpe        learn one set of merges over both sides instead
-  --config FILE      mt-train configuration (default: scripts/configs/multi30k.yaml)
+  --config FILE      mt-train configuration (default: scripts/configs/tatoeba.yaml)
   --work DIR         work directory (default: runs/tatoeba-SRC-TGT)
   --threads N        threads for training and translation (default: one per core)
   --set key=value    override a setting of the configuration (repeatable)
@@ -39,7 +39,7 @@ say() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { echo "tatoeba-zh-en.sh: error: $1${2:+ ($2)}" >&2; exit 1; }
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-corpus="" src=zh budget=30m merges=8000 joint=0 config="" work="" threads="" resume=0 train=1 sets=()
+corpus="" src=zh budget=30m merges=3000 joint=0 config="" work="" threads="" resume=0 train=1 sets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -63,7 +63,7 @@ case "$src" in
   *) die "the corpus has zh and en" "$src" ;;
 esac
 [[ "$merges" =~ ^[0-9]+$ ]] || die "--bpe-merges must be a number" "$merges"
-config="${config:-$root/scripts/configs/multi30k.yaml}"
+config="${config:-$root/scripts/configs/tatoeba.yaml}"
 [ -r "$config" ] || die "cannot read the configuration" "$config"
 config="$(cd "$(dirname "$config")" && pwd)/$(basename "$config")"
 start=$(date +%s)
