@@ -10,7 +10,7 @@ import Testing
         Dictionary(uniqueKeysWithValues: TrainingConfig.fields.map { ($0.key, $0.defaultValue) })
     }
 
-    @Test(arguments: ["sample.yaml", "multi30k.yaml"])
+    @Test(arguments: ["sample.yaml", "multi30k.yaml", "tatoeba.yaml"])
     func commentedConfigurationListsEveryKeyWithItsDefault(_ name: String) throws {
         let text = try String(contentsOfFile: repositoryRoot + "/scripts/configs/" + name, encoding: .utf8)
         let defaults = Self.defaults()
