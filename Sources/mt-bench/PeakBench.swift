@@ -39,13 +39,7 @@ struct PeakBench: ParsableCommand {
             Float.gemm(transA: false, transB: true, m: n, n: n, k: n, alpha: 1, a: a.data, lda: n,
                        b: b.data, ldb: n, beta: 0, c: c.data, ldc: n)
         }
-        product()
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            product()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
+        let best = bestSeconds(product)
         let blas = 2 * Double(n) * Double(n) * Double(n) / best / 1e9
         let packed = PackedWeight<Float>.usesPackedKernels ? packedPeak(a) : nil
         if quiet {
@@ -79,14 +73,20 @@ struct PeakBench: ParsableCommand {
                 weights[t].multiply(a.data, lda: n, rows: n, into: outputs[t].data, ldc: n, accumulate: false)
             }
         }
-        products()
+        let best = bestSeconds(products)
+        return (2 * Double(n) * Double(n) * Double(n) * Double(threads) / best / 1e9, best)
+    }
+
+    /// The shortest of `repeats` timed runs of `work`, in seconds, after one warm-up run.
+    private func bestSeconds(_ work: () -> Void) -> Double {
+        work()
         var best = Double.infinity
         for _ in 0..<repeats {
             let start = DispatchTime.now().uptimeNanoseconds
-            products()
+            work()
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        return (2 * Double(n) * Double(n) * Double(n) * Double(threads) / best / 1e9, best)
+        return best
     }
 
     /// Each thread's own product, timed together: the best of the runs, in GOP/s counted as
@@ -105,13 +105,7 @@ struct PeakBench: ParsableCommand {
                 weight.multiply(a.data, lda: n, rows: n, into: outputs[t].data, ldc: n, accumulate: false, scratch: scratch[t])
             }
         }
-        products()
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            products()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
+        let best = bestSeconds(products)
         let gflops = 2 * Double(n) * Double(n) * Double(n) * Double(threads) / best / 1e9
         if quiet {
             print(String(format: "%.1f", gflops))
