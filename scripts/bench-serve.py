@@ -2,8 +2,10 @@
 Python's standard library only), on 127.0.0.1 only.
 
   load:  each line of --input as a single-sentence POST /translate, at each concurrency of
-         --concurrency; prints sentences/s and p50/p95/p99 latency, and checks every answer
-         against --expected (mt-translate's lines for the same input).
+         --concurrency, each client keeping its connection alive while the server does
+         (--new-connections: a new one per request); prints sentences/s, p50/p95/p99
+         latency, the connections opened and this client's own CPU time, and checks
+         every answer against --expected (mt-translate's lines).
   fault: --requests requests at --concurrency, mixing valid requests (checked against
          --expected, each answer against its own lines), every kind of bad input (checked
          for its status and one-line {"error"}), and clients that disconnect mid-request;
@@ -33,9 +35,7 @@ async def http(port, method, path, body=b"", headers=(), timeout=120, drop_after
     finally:
         writer.close()
     head, _, content = raw.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ")[1])
-    hdrs = {k.lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
+    status, hdrs = parse_head(head)
     if hdrs.get("transfer-encoding") == "chunked":
         out, rest = b"", content
         while rest:
@@ -46,6 +46,47 @@ async def http(port, method, path, body=b"", headers=(), timeout=120, drop_after
             out, rest = out + rest[:n], rest[n + 2:]
         content = out
     return status, hdrs, content
+
+
+def parse_head(head):
+    lines = head.decode("latin-1").split("\r\n")
+    return int(lines[0].split(" ")[1]), {k.lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
+
+
+class KeptAlive:
+    """One HTTP/1.1 connection reused for request after request, as an application's client
+    (a requests.Session, a browser) keeps it."""
+
+    def __init__(self, port):
+        self.port, self.reader, self.writer, self.opened = port, None, None, 0
+
+    async def request(self, method, path, body=b"", headers=(), timeout=120):
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", self.port), timeout)
+            self.opened += 1
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
+        self.writer.write(head.encode() + body)
+        await self.writer.drain()
+        status, hdrs = parse_head((await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), timeout))[:-4])
+        if hdrs.get("transfer-encoding") == "chunked":
+            content = b""
+            while True:
+                n = int((await asyncio.wait_for(self.reader.readuntil(b"\r\n"), timeout))[:-2].split(b";")[0], 16)
+                chunk = await asyncio.wait_for(self.reader.readexactly(n + 2), timeout)
+                if n == 0:
+                    break
+                content += chunk[:-2]
+        else:
+            content = await asyncio.wait_for(self.reader.readexactly(int(hdrs.get("content-length", "0"))), timeout)
+        if hdrs.get("connection", "").lower() == "close":
+            self.close()
+        return status, hdrs, content
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.close()
+        self.reader, self.writer = None, None
 
 
 async def batch_histogram(port):
@@ -76,25 +117,35 @@ def percentile(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-async def load(port, lines, expected, concurrency):
-    latencies, wrong = [], 0
+async def load(port, lines, expected, concurrency, keep_alive):
+    latencies, wrong, opened = [], 0, 0
     next_line = 0
 
     async def client():
-        nonlocal next_line, wrong
-        while next_line < len(lines):
-            i = next_line
-            next_line += 1
-            start = time.perf_counter()
-            status, _, body = await http(port, "POST", "/translate", translate_body(lines[i]), JSON)
-            latencies.append(time.perf_counter() - start)
-            if status != 200 or json.loads(body)["translatedText"] != expected[i]:
-                wrong += 1
+        nonlocal next_line, wrong, opened
+        connection = KeptAlive(port)
+        try:
+            while next_line < len(lines):
+                i = next_line
+                next_line += 1
+                start = time.perf_counter()
+                if keep_alive:
+                    status, _, body = await connection.request("POST", "/translate", translate_body(lines[i]), JSON)
+                else:
+                    status, _, body = await http(port, "POST", "/translate", translate_body(lines[i]), JSON)
+                latencies.append(time.perf_counter() - start)
+                if status != 200 or json.loads(body)["translatedText"] != expected[i]:
+                    wrong += 1
+        finally:
+            connection.close()
+            opened += connection.opened if keep_alive else 0
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(client() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
     return {"concurrency": concurrency, "sentences_per_s": len(lines) / elapsed, "seconds": elapsed,
+            "client_cpu_s": time.process_time() - cpu, "keep_alive": keep_alive,
+            "connections": opened if keep_alive else len(lines),
             "p50_ms": 1000 * percentile(latencies, 50), "p95_ms": 1000 * percentile(latencies, 95),
             "p99_ms": 1000 * percentile(latencies, 99), "mean_ms": 1000 * sum(latencies) / len(latencies), "wrong": wrong}
 
@@ -213,6 +264,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=900)
     ap.add_argument("--limits", default="128,20000,1048576", help="max_sentences,max_characters,max_body_bytes of the server")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--new-connections", action="store_true", help="load: a new connection per request, not one kept alive per client")
     a = ap.parse_args()
     lines = open(a.input, encoding="utf-8").read().split("\n")[:-1]
     expected = open(a.expected, encoding="utf-8").read().split("\n")[:-1]
@@ -220,7 +272,7 @@ def main():
     if a.mode == "load":
         for c in map(int, a.concurrency.split(",")):
             before = asyncio.run(batch_histogram(a.port))
-            row = asyncio.run(load(a.port, lines, expected, c))
+            row = asyncio.run(load(a.port, lines, expected, c, not a.new_connections))
             after = asyncio.run(batch_histogram(a.port))
             # This level's batches alone: the histogram counts since the server started.
             counts = {le: after["buckets"][le] - before["buckets"].get(le, 0) for le in after["buckets"]}

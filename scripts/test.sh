@@ -8,6 +8,8 @@ swift test --skip-build
 scripts/check-sacrebleu.sh
 # Model files open with Python's safetensors (skips itself when PyPI is out of reach).
 scripts/check-safetensors.sh
+# The corpus recipes (multi30k.sh, tatoeba-zh-en.sh) on small slices, with a tiny model.
+scripts/check-recipes.sh
 # mt-serve end to end on loopback: every route and bad input, against mt-translate (with Chromium, the web page too).
 scripts/check-serve.sh
 # Training across MPI processes (skips itself unless mt-train is built with SWIFTNMT_MPI=1).

@@ -117,20 +117,25 @@ public final class BeamSearch<T: Real> {
 
     /// n-best lists (best first, `options.nBest` long) for source id sequences without
     /// `<s>`/`</s>`, in the order given (each model of an ensemble reads the same ids).
-    /// An empty source gives one empty hypothesis.
-    public func search(_ sources: [[Int32]]) -> [[Hypothesis]] {
-        search(sources.map { SearchInput(sources: Array(repeating: $0, count: models.count)) })
+    /// An empty source gives one empty hypothesis. `finished`, if given, is called with each
+    /// input's index and list as soon as that input is done, before the batch is.
+    public func search(_ sources: [[Int32]], finished: ((Int, [Hypothesis]) -> Void)? = nil) -> [[Hypothesis]] {
+        search(sources.map { SearchInput(sources: Array(repeating: $0, count: models.count)) }, finished: finished)
     }
 
     /// n-best lists for the inputs, in the order given. An input with an empty source gives
-    /// one empty hypothesis.
-    public func search(_ inputs: [SearchInput]) -> [[Hypothesis]] {
+    /// one empty hypothesis. `finished` as above: a server answers a short sentence while
+    /// the long ones of its batch are still being searched.
+    public func search(_ inputs: [SearchInput], finished: ((Int, [Hypothesis]) -> Void)? = nil) -> [[Hypothesis]] {
         precondition(inputs.allSatisfy { $0.sources.count == models.count }, "one source per model of the ensemble")
         let vocabularySize = model.config.targetVocabularySize
         precondition(inputs.allSatisfy { $0.prefix.allSatisfy { $0 >= 0 && Int($0) < vocabularySize } },
                      "prefix ids outside the target vocabulary")
         var results = [[Hypothesis]](repeating: [Hypothesis.empty], count: inputs.count)
         let used = inputs.indices.filter { i in inputs[i].sources.allSatisfy { !$0.isEmpty } }
+        if let finished {
+            for i in inputs.indices where inputs[i].sources.contains(where: \.isEmpty) { finished(i, results[i]) }
+        }
         guard !used.isEmpty else { return results }
         for (m, member) in models.enumerated() { encode(used.map { inputs[$0].sources[m] }, model: member) }
         let allowed = outputVocabulary(for: used.map { inputs[$0].sources[0] }, prefixes: used.map { inputs[$0].prefix })
@@ -169,8 +174,14 @@ public final class BeamSearch<T: Real> {
         while !active.isEmpty {
             let weights = scoreNextTokens(of: active, step: step, k: k, columns: v, allowed: allowed)
             var selectedRows: [Int] = []
+            let stepped = finished == nil ? [] : active.map(\.index)
             active = active.compactMap {
                 advance($0, step: step, k: k, attention: weights, selectedRows: &selectedRows, results: &results)
+            }
+            if let finished, active.count < stepped.count {
+                // A sentence leaves `active` once: when its list is final.
+                let live = Set(active.map(\.index))
+                for i in stepped where !live.contains(i) { finished(i, results[i]) }
             }
             guard !active.isEmpty else { break }
             for member in models { member.selectDecoderBatch(selectedRows) }

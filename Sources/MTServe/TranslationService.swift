@@ -159,34 +159,34 @@ public final class TranslationService: @unchecked Sendable {
         }
     }
 
-    /// Hands a searched batch back to its requests; those now complete resume. A thread
-    /// letting a batch fill meanwhile may now be the only one left: it looks again.
-    fileprivate func deliver(_ sentences: [QueuedSentence], _ lists: [[Hypothesis]]) {
-        var done: [Pending] = []
-        var sourceTokens = 0, targetTokens = 0
+    /// Hands one searched sentence back to its request, which resumes if that was its last:
+    /// a short sentence's client has its answer (and may send the next) while the long ones
+    /// of its batch are still being searched.
+    fileprivate func deliver(_ s: QueuedSentence, _ list: [Hypothesis]) {
         condition.lock()
-        searching.remove(at: searching.firstIndex(of: sentences.count)!)
-        condition.broadcast()
-        for (s, list) in zip(sentences, lists) {
-            guard let p = requests[s.request] else { continue }   // ended meanwhile
-            let source = p.sources[s.index].tokens
-            let t = Translation(index: s.index, sourceTokens: source, outputs: list.map {
-                Translator<Float>.output($0, source: source, pipeline: p.model.pipeline,
-                                         replaceUnknown: p.settings.replaceUnknown)
-            })
-            sourceTokens += source.count
-            targetTokens += t.outputs.first?.targetTokens.count ?? 0
-            p.results[s.index] = t
-            p.remaining -= 1
-            if p.remaining == 0 {
-                requests[s.request] = nil
-                done.append(p)
-            }
-        }
+        guard let p = requests[s.request] else { condition.unlock(); return }   // ended meanwhile
+        let source = p.sources[s.index].tokens
+        let t = Translation(index: s.index, sourceTokens: source, outputs: list.map {
+            Translator<Float>.output($0, source: source, pipeline: p.model.pipeline,
+                                     replaceUnknown: p.settings.replaceUnknown)
+        })
+        p.results[s.index] = t
+        p.remaining -= 1
+        let done = p.remaining == 0
+        if done { requests[s.request] = nil }
         condition.unlock()
-        metrics.batch(sentences: sentences.count)
-        metrics.translated(sentences: sentences.count, sourceTokens: sourceTokens, targetTokens: targetTokens)
-        for p in done { p.continuation.resume(returning: p.results.map { $0! }) }
+        metrics.translated(sentences: 1, sourceTokens: source.count, targetTokens: t.outputs.first?.targetTokens.count ?? 0)
+        if done { p.continuation.resume(returning: p.results.map { $0! }) }
+    }
+
+    /// A batch is searched: its thread is free. A thread letting a batch fill meanwhile may
+    /// now be the only one left: it looks again.
+    fileprivate func finished(batch sentences: Int) {
+        condition.lock()
+        searching.remove(at: searching.firstIndex(of: sentences)!)
+        condition.broadcast()
+        condition.unlock()
+        metrics.batch(sentences: sentences)
     }
 
     fileprivate func isServing(_ model: ServedModel) -> Bool { registry.isServing(model) }
@@ -203,8 +203,8 @@ private struct SearchThread {
 
     mutating func run() {
         while let (key, sources, sentences) = service.nextBatch() {
-            let lists = searcher(for: key).search(sources)
-            service.deliver(sentences, lists)
+            _ = searcher(for: key).search(sources) { [service] i, list in service.deliver(sentences[i], list) }
+            service.finished(batch: sentences.count)
         }
     }
 

@@ -105,6 +105,23 @@ import Testing
         }
     }
 
+    /// Each input is reported once, with its final list, and the short ones before the batch
+    /// ends: the first report comes before the longest sentence's.
+    @Test(arguments: [1, 4])
+    func finishedReportsEachInputOnceWithItsList(_ beam: Int) {
+        let search = BeamSearch(model: Self.model(), options: Self.options(beam: beam, nBest: 2, alpha: 0.6))
+        var reports: [(index: Int, list: [Hypothesis])] = []
+        let lists = search.search(Self.sources) { i, list in reports.append((i, list)) }
+        #expect(reports.map(\.index).sorted() == Array(Self.sources.indices))
+        for r in reports {
+            #expect(r.list.map(\.tokens) == lists[r.index].map(\.tokens))
+            #expect(r.list.map(\.score) == lists[r.index].map(\.score))
+        }
+        #expect(reports[0].index == 5, "the empty source is done before the search starts")
+        let longest = reports.map { lists[$0.index][0].length }.max()!
+        #expect(lists[reports[1].index][0].length < longest)
+    }
+
     @Test func lengthCapHolds() {
         for (ratio, constant) in [(0.5, 1), (0.0, 1), (1.0, 0), (2.0, 3)] {
             let o = Self.options(beam: 3, nBest: 3, ratio: ratio, constant: constant)
