@@ -158,7 +158,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mt-train",
-            dependencies: ["MTCore", "MTCommandLine", "MTTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MTCore", "MTCommandLine", "MTTensor", "MTTrain", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: commonSwiftSettings
         ),
         .executableTarget(

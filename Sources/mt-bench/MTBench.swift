@@ -1,5 +1,6 @@
 import ArgumentParser
 import MTCommandLine
+import MTTensor
 
 /// Micro-benchmarks of the neural core (release builds only give meaningful numbers).
 @main
@@ -9,5 +10,8 @@ struct MTBench: ParsableCommand {
         abstract: "Benchmarks of the neural core.",
         subcommands: [PeakBench.self, LSTMBench.self, GeneratorBench.self, SearchBench.self, TopKBench.self])
 
-    static func main() { mainReportingErrors(program: "mt-bench") }
+    static func main() {
+        BLASKernelChoice.runWithBestKernel()
+        mainReportingErrors(program: "mt-bench")
+    }
 }

@@ -26,7 +26,10 @@ struct MTServeCommand: ParsableCommand {
     @Option(help: "Search threads, each with its own copy of every model (default: one per core).") var threads: Int?
     @Option(help: "Default beam size of a request.") var beamSize: Int?
 
-    static func main() { mainReportingErrors(program: "mt-serve") }
+    static func main() {
+        BLASKernelChoice.runWithBestKernel()
+        mainReportingErrors(program: "mt-serve")
+    }
 
     func run() throws {
         var c = ServeConfig()

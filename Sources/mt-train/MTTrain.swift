@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MTCommandLine
 import MTCore
+import MTTensor
 import MTTrain
 
 #if canImport(Glibc)
@@ -85,7 +86,10 @@ struct MTTrainCommand: ParsableCommand {
         return o
     }
 
-    static func main() { mainReportingErrors(program: "mt-train") }
+    static func main() {
+        BLASKernelChoice.runWithBestKernel()
+        mainReportingErrors(program: "mt-train")
+    }
 
     func run() throws {
         if listKeys {

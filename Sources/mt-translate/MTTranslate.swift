@@ -72,7 +72,10 @@ struct MTTranslate: ParsableCommand {
         """) var int8 = false
     @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
-    static func main() { mainReportingErrors(program: "mt-translate") }
+    static func main() {
+        BLASKernelChoice.runWithBestKernel()
+        mainReportingErrors(program: "mt-translate")
+    }
 
     func run() throws {
         guard !model.isEmpty else { throw ProgramError("missing --model", at: "command line") }
