@@ -3,7 +3,9 @@
 # `swift build`: multi30k.sh on a slice of the sample corpus (en→de, with checkpoint
 # averaging chosen on the validation set) and tatoeba-zh-en.sh on a slice of
 # ../shared/corpora/tatoeba-zh-en when it is there (zh→en as an ensemble of two, then
-# en→zh scored with -tok zh). A tiny model trains for a few dozen updates: this checks the steps and what
+# en→zh scored with -tok zh), then scripts/bleu-by-length.sh on the outputs, and that
+# mt-train ran an OpenBLAS kernel with AVX2 where the CPU has it. A tiny model trains for
+# a few dozen updates: this checks the steps and what
 # they leave behind, not the quality.
 #
 #   scripts/check-recipes.sh [BIN_DIR]     (default: swift build --show-bin-path)
@@ -43,6 +45,29 @@ for name in greedy beam5 beam5-shortlist; do
   grep -q 'BLEU|' "$r/test2016.$name.scores" || fail "no BLEU in test2016.$name.scores"
 done
 echo "check-recipes: multi30k.sh ok ($(tail -n 1 "$r/average.scores"))"
+
+# OpenBLAS's kernel: one with AVX2 or better wherever the CPU has AVX2 and FMA, even on a
+# CPU model this OpenBLAS does not know (the programs then name the kernel themselves).
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+  kernel=$(sed -n 's/^mt-train: .* OpenBLAS \([A-Za-z0-9]*\) kernel.*/\1/p' "$work/m30.log" | head -n 1)
+  case "$kernel" in Haswell|Zen|SkylakeX|Cooperlake|SapphireRapids) ;; *) fail "mt-train ran OpenBLAS's ${kernel:-unnamed} kernel on a CPU with AVX2" ;; esac
+  echo "check-recipes: OpenBLAS $kernel kernel ok"
+fi
+
+# BLEU by source length: the buckets share out every sentence, and one bucket holding them
+# all scores what mt-bleu gives the whole test set.
+for bounds in 5,10,15 1000; do
+  scripts/bleu-by-length.sh --bin "$bin" --bounds "$bounds" "$work/m30/test2016.en" "$work/m30/test2016.de" \
+    greedy="$r/test2016.greedy.de" beam="$r/test2016.beam5.de" > "$work/by-length.$bounds" ||
+    fail "bleu-by-length.sh --bounds $bounds exited with an error"
+done
+[ "$(awk -F'|' 'NR > 2 && $2 !~ /all/ { n += $3 } END { print n }' "$work/by-length.5,10,15")" = 60 ] ||
+  fail "the length buckets do not hold the 60 sentences: $(cat "$work/by-length.5,10,15")"
+[ "$(sed -n 3p "$work/by-length.1000" | cut -d'|' -f3-)" = "$(grep '^| all |' "$work/by-length.1000" | cut -d'|' -f3-)" ] ||
+  fail "one bucket of everything differs from the whole: $(cat "$work/by-length.1000")"
+whole=$("$bin/mt-bleu" "$work/m30/test2016.de" -i "$r/test2016.beam5.de" -b -q)
+grep -q "^| all | 60 | [0-9.]* | $whole |$" "$work/by-length.1000" || fail "the whole test set is not scored as mt-bleu scores it: $whole"
+echo "check-recipes: bleu-by-length.sh ok"
 
 # The same steps again, as a resumed run would do them, with nothing to train.
 scripts/multi30k.sh --corpus "$work/m30" --src en --tgt de --work "$r" --bin "$bin" --skip-train \

@@ -26,8 +26,11 @@ public enum BLASKernelChoice {
     public static func runWithBestKernel() {
         guard let best = better(than: BLASThreads.kernel, environment: ProcessInfo.processInfo.environment) else { return }
         #if os(Linux)
+        // The program's own path rather than /proc/self/exe, which would name the process
+        // "exe" for ps and pkill.
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
         setenv("OPENBLAS_CORETYPE", best, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        execv(path, CommandLine.unsafeArgv)
         unsetenv("OPENBLAS_CORETYPE")
         #endif
     }

@@ -12,6 +12,7 @@ struct MTBench: ParsableCommand {
 
     static func main() {
         BLASKernelChoice.runWithBestKernel()
+        Subnormals.flushToZero()
         mainReportingErrors(program: "mt-bench")
     }
 }

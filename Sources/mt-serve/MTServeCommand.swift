@@ -28,6 +28,7 @@ struct MTServeCommand: ParsableCommand {
 
     static func main() {
         BLASKernelChoice.runWithBestKernel()
+        Subnormals.flushToZero()
         mainReportingErrors(program: "mt-serve")
     }
 

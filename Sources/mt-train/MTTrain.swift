@@ -88,6 +88,7 @@ struct MTTrainCommand: ParsableCommand {
 
     static func main() {
         BLASKernelChoice.runWithBestKernel()
+        Subnormals.flushToZero()
         mainReportingErrors(program: "mt-train")
     }
 

@@ -74,6 +74,7 @@ struct MTTranslate: ParsableCommand {
 
     static func main() {
         BLASKernelChoice.runWithBestKernel()
+        Subnormals.flushToZero()
         mainReportingErrors(program: "mt-translate")
     }
 
