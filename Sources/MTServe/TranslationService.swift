@@ -163,13 +163,16 @@ public final class TranslationService: @unchecked Sendable {
     /// a short sentence's client has its answer (and may send the next) while the long ones
     /// of its batch are still being searched.
     fileprivate func deliver(_ s: QueuedSentence, _ list: [Hypothesis]) {
-        condition.lock()
-        guard let p = requests[s.request] else { condition.unlock(); return }   // ended meanwhile
+        guard let p = condition.withLock({ requests[s.request] }) else { return }   // ended meanwhile
+        // Detokenised outside the lock, which the other search threads want meanwhile: what
+        // it reads of the request never changes.
         let source = p.sources[s.index].tokens
         let t = Translation(index: s.index, sourceTokens: source, outputs: list.map {
             Translator<Float>.output($0, source: source, pipeline: p.model.pipeline,
                                      replaceUnknown: p.settings.replaceUnknown)
         })
+        condition.lock()
+        guard requests[s.request] === p else { condition.unlock(); return }   // ended meanwhile
         p.results[s.index] = t
         p.remaining -= 1
         let done = p.remaining == 0
