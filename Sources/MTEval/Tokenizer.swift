@@ -14,6 +14,14 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable {
     /// The name used in signatures and on the command line.
     public var signature: String { rawValue }
 
+    /// sacreBLEU's default for references in `language` (an ISO 639 code, "zh-Hans" and
+    /// "zh_CN" too): zh for Chinese, else 13a. (For Japanese and Korean sacreBLEU uses MeCab,
+    /// which is not here; they get 13a.)
+    public static func `default`(forLanguage language: String) -> BLEUTokenizer {
+        let code = language.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? ""
+        return code == "zh" ? .zh : .thirteenA
+    }
+
     /// The tokenised line, exactly as sacreBLEU's tokenizer returns it.
     public func tokenize(_ line: String) -> String {
         PythonText.string(tokenize(codePoints: PythonText.codePoints(line)))

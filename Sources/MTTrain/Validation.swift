@@ -8,7 +8,8 @@ import MTTensor
 public struct ValidationResult: Equatable, Sendable {
     /// exp(NLL per target token), teacher-forced, no dropout.
     public var perplexity: Double
-    /// Corpus BLEU of greedy translations against the raw references (13a, cased).
+    /// Corpus BLEU of greedy translations against the raw references (cased; tokenised as
+    /// sacreBLEU would for the target language: zh for Chinese, else 13a).
     public var bleu: Double
     public var seconds: Double
 }
@@ -20,13 +21,14 @@ public final class Validator {
     public let set: ValidationSet
     public let batchTokens: Int
     public let decodeBatchSize: Int
-    public var bleu = BLEU()
+    public var bleu: BLEU
     private let batches: [[Int]]
 
     public init(set: ValidationSet, batchTokens: Int = 4096, decodeBatchSize: Int = 64) {
         self.set = set
         self.batchTokens = batchTokens
         self.decodeBatchSize = decodeBatchSize
+        bleu = BLEU(tokenizer: .default(forLanguage: set.targetLanguage))
         // Keep every pair (no length limits); the plan's order does not matter for sums.
         let planner = BatchPlanner(
             corpus: set.corpus,
