@@ -8,7 +8,8 @@ const char *blas_coretype_for_cpu(void) {
     __builtin_cpu_init();
     int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                  __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-    if (avx512 && __builtin_cpu_supports("avx512bf16")) return "Cooperlake";
+    // SkylakeX rather than Cooperlake where the CPU has AVX-512 BF16: the same sgemm, and
+    // OpenBLAS 0.3.21 does not take "Cooperlake" by name.
     if (avx512) return "SkylakeX";
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
 #endif
