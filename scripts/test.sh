@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
-# The unit tests on the OpenBLAS kernel the programs run (BLASKernelChoice): OpenBLAS's own
-# SSE3 fallback on a CPU it does not know rounds products of a subset of rows otherwise.
+# The unit tests on the OpenBLAS kernel the programs run (BLASKernelChoice), not on
+# OpenBLAS's SSE3 fallback for a CPU it does not know.
 core=${OPENBLAS_CORETYPE:-$(OPENBLAS_VERBOSE=2 "$(swift build --show-bin-path)/mt-train" --help 2>&1 | sed -n 's/^Core: //p' | tail -n 1)}
 env ${core:+OPENBLAS_CORETYPE=$core} swift test --skip-build
 # mt-bleu against sacreBLEU itself (skips itself when PyPI is out of reach).

@@ -59,8 +59,8 @@ import Testing
         if let dc0 { GradientCheck.expectClose("c0", p.c0, analytic: dc0, loss: loss) }
     }
 
-    /// Without feeding, stepping through a sequence is the sequence API: same outputs,
-    /// final states and gradients, to the last bit.
+    /// Without feeding, stepping through a sequence is the sequence API: same outputs and
+    /// final states to the last bit, the same gradients up to the order of sums.
     @Test(arguments: RecurrentCellType.allCases)
     func stepAndSequenceAPIsAgree(_ cell: RecurrentCellType) {
         let p = RecurrentProblem(input: 3, output: size, seed: 8)
@@ -84,7 +84,10 @@ import Testing
         #expect(seq.output.values == stepped.output.values)
         #expect(seq.finalH.values == stepped.finalH.values)
         #expect(seq.finalC?.values == stepped.finalC?.values)
-        #expect(seq.inputGradient.values == stepped.inputGradient.values)
+        // The input gradient is one product over all steps in the sequence API and one per
+        // step here: OpenBLAS may sum them in different orders (its small-matrix kernels).
+        let inputWorst = zip(seq.inputGradient.values, stepped.inputGradient.values).map { abs($0 - $1) }.max() ?? 0
+        #expect(inputWorst < 1e-12, "the input gradients differ by \(inputWorst)")
         #expect(seq.initialHGradient.values == stepped.initialHGradient.values)
         #expect(seq.initialCGradient?.values == stepped.initialCGradient?.values)
         for (a, b) in zip(stores[0].parameters, stores[1].parameters) {
