@@ -71,8 +71,8 @@ trap 'rm -rf "$work"' EXIT
 awk -v bounds="$bounds" 'BEGIN { nb = split(bounds, b, ",") }
   { k = nb + 1; for (i = 1; i <= nb; i++) if (NF <= b[i]) { k = i; break }; print k }' "$source" > "$work/bucket"
 
-# Lines of FILE whose bucket is K ("all" for every line).
-select_lines() { if [ "$1" = all ]; then cat "$2"; else awk -v k="$1" 'NR == FNR { b[FNR] = $1; next } b[FNR] == k' "$work/bucket" "$2"; fi; }
+# Lines of FILE whose bucket is K.
+select_lines() { awk -v k="$1" 'NR == FNR { b[FNR] = $1; next } b[FNR] == k' "$work/bucket" "$2"; }
 
 header="| source words | sentences |" rule="|---|---|"
 for l in "${labels[@]}"; do header+=" $l |"; rule+="---|"; done
@@ -84,9 +84,13 @@ for ((k = 1; k <= nb + 1; k++)) ; do
   if [ "$k" -le "$nb" ]; then name="$lo–${upper[k-1]}"; else name="$lo+"; fi
   rows=$(awk -v k="$k" '$1 == k' "$work/bucket" | wc -l)
   row="| $name | $rows |"
+  if [ "$rows" = 0 ]; then
+    for f in "${files[@]}"; do row+=" – |"; done
+    echo "$row"
+    continue
+  fi
   select_lines "$k" "$ref" > "$work/ref"
   for f in "${files[@]}"; do
-    if [ "$rows" = 0 ]; then row+=" – |"; continue; fi
     select_lines "$k" "$f" > "$work/hyp"
     row+=" $("$bin/mt-bleu" "$work/ref" -i "$work/hyp" -b -q "${bleu_args[@]}") |"
   done

@@ -11,8 +11,7 @@ struct MTBench: ParsableCommand {
         subcommands: [PeakBench.self, LSTMBench.self, GeneratorBench.self, SearchBench.self, TopKBench.self])
 
     static func main() {
-        BLASKernelChoice.runWithBestKernel()
-        Subnormals.flushToZero()
+        ProcessArithmetic.prepare()
         mainReportingErrors(program: "mt-bench")
     }
 }

@@ -27,8 +27,7 @@ struct MTServeCommand: ParsableCommand {
     @Option(help: "Default beam size of a request.") var beamSize: Int?
 
     static func main() {
-        BLASKernelChoice.runWithBestKernel()
-        Subnormals.flushToZero()
+        ProcessArithmetic.prepare()
         mainReportingErrors(program: "mt-serve")
     }
 

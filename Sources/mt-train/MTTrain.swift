@@ -87,8 +87,7 @@ struct MTTrainCommand: ParsableCommand {
     }
 
     static func main() {
-        BLASKernelChoice.runWithBestKernel()
-        Subnormals.flushToZero()
+        ProcessArithmetic.prepare()
         mainReportingErrors(program: "mt-train")
     }
 

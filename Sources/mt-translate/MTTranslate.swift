@@ -73,8 +73,7 @@ struct MTTranslate: ParsableCommand {
     @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
     static func main() {
-        BLASKernelChoice.runWithBestKernel()
-        Subnormals.flushToZero()
+        ProcessArithmetic.prepare()
         mainReportingErrors(program: "mt-translate")
     }
 
