@@ -104,7 +104,7 @@ if [ "$WRK_SECONDS" != 0 ] && command -v wrk >/dev/null; then
   python3 -c 'import json, sys
 for l in open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]: print(json.dumps({"q": l}))' "$INPUT" > "$WORK/bodies.jsonl"
   for c in 1 8 64; do
-    wrk -t1 -c"$c" -d"$WRK_SECONDS"s -s scripts/bench-serve.lua "http://127.0.0.1:$PORT" -- "$WORK/bodies.jsonl" |
+    wrk -t1 -c"$c" -d"$WRK_SECONDS"s --timeout 30s -s scripts/bench-serve.lua "http://127.0.0.1:$PORT" -- "$WORK/bodies.jsonl" |
       tail -n 1 | sed "s/^{/{\"concurrency\": $c, /" >> "$WORK/wrk.jsonl"
   done
   python3 - "$WORK/wrk.jsonl" "$T_LINES" "$T_SECONDS" "$WRK_SECONDS" <<'PY'

@@ -53,8 +53,8 @@ public final class BeamSearch<T: Real> {
     // Each model's output layer restricted to a batch's shortlist: its rows of the weight and bias.
     private let shortlistWeights: [Tensor<T>]
     private let shortlistBiases: [Tensor<T>]
-    /// Each model's output layer (all of it, or the shortlist's rows) packed once per batch,
-    /// and the step's logits.
+    /// Each model's output layer (all of it, or the shortlist's rows) packed once per batch
+    /// (the whole layer once for all, when the model's weights are fixed), and the step's logits.
     private let outputWeights: [PackedWeight<T>]
     private let stepLogitBuffers: [Tensor<T>]
     // An ensemble's mean log-probabilities of the step, [rows, columns].
@@ -148,6 +148,8 @@ public final class BeamSearch<T: Real> {
                 outputWeights[m].int8 = allowed.map { Int8Weight(rows: $0, of: int8.output) } ?? int8.output
             } else {
                 outputWeights[m].int8 = nil
+                // A shortlist's rows are copied to the same place for every batch: never kept.
+                outputWeights[m].weightFixed = member.weightsFixed && allowed == nil
                 outputWeights[m].packTransposed(
                     allowed == nil ? generator.weight.value.data : shortlistWeights[m].data, outputs: v,
                     depth: generator.inputSize, ld: generator.inputSize)

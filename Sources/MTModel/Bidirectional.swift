@@ -21,6 +21,7 @@ public final class Bidirectional<T: Real>: RecurrentSequenceLayer {
             backwardLayer.keepsHistory = newValue
         }
     }
+    public var packedWeights: [PackedWeight<T>] { forwardLayer.packedWeights + backwardLayer.packedWeights }
 
     public let output = Tensor<T>([0])
     public let finalH = Tensor<T>([0])

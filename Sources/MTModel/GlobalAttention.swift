@@ -67,6 +67,8 @@ public final class GlobalAttention<T: Real> {
     let outputWeight = PackedWeight<T>()
     private let contextWeight = PackedWeight<T>()
     private let queryWeight = PackedWeight<T>()
+    /// The packed forms of W_c (`Seq2Seq.fixWeights` marks them fixed).
+    var packedWeights: [PackedWeight<T>] { [outputWeight, contextWeight, queryWeight] }
     /// Gradient of the memory, [S, B, Hs], after `finishBackward`.
     public let dMemory = Tensor<T>([0])
     /// After `selectBatch`: the prepared sentence each row attends to (nil: row b is sentence b).

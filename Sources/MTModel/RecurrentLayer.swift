@@ -70,6 +70,7 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     let recurrentBackward = PackedWeight<T>()
     let stepInputForward = PackedWeight<T>()
     let stepInputBackward = PackedWeight<T>()
+    public var packedWeights: [PackedWeight<T>] { [recurrentForward, recurrentBackward, stepInputForward, stepInputBackward] }
     var stepInputColumns = -1
     /// [B, H]: the gathered state while `selectBatch` re-lays out the workspaces.
     let selectedH = Tensor<T>([0])

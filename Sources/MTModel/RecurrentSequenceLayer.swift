@@ -21,6 +21,8 @@ public protocol RecurrentSequenceLayer<Scalar>: AnyObject {
     var initialCGradient: Tensor<Scalar>? { get }
     /// Whether forward keeps what backward needs (false: encoding for a search, less memory).
     var keepsHistory: Bool { get set }
+    /// The packed forms of its weights (`Seq2Seq.fixWeights` marks them fixed).
+    var packedWeights: [PackedWeight<Scalar>] { get }
 
     /// x [T, B, I]; lengths (B values, all T when nil); h0, c0 [B, outputSize] or zeros.
     /// x must stay unchanged until backward.

@@ -69,6 +69,8 @@ public final class Seq2Seq<T: Real> {
     var projectedStep = -1
     /// Decoding only: the decoder's int8 forms (Seq2Seq+Int8.swift), nil for float products.
     public internal(set) var int8Weights: DecoderInt8Weights?
+    /// Whether the weights stay as they are from now on (Seq2Seq+FixedWeights.swift).
+    public internal(set) var weightsFixed = false
     /// Called by `forwardBackward` with stage s as soon as the gradients of
     /// `gradientStages[s]` are final, in the order of the stages (Seq2Seq+GradientStages.swift):
     /// for a sum across processes that overlaps the rest of the backward pass. Nil: no calls.
@@ -88,6 +90,7 @@ public final class Seq2Seq<T: Real> {
         precondition(store.parameters.count == primary.store.parameters.count, "replica parameter count")
         targetInputTable = primary.targetInputTable
         if let weights = primary.int8Weights { use(weights) }
+        if primary.weightsFixed { fixWeights() }
     }
 
     private init(_ config: Seq2SeqConfig, store: ParameterStore<T>, rng: SeededRandom) {

@@ -32,6 +32,7 @@ public final class ServedModel: @unchecked Sendable {
         // As Translator does: the decoder looks its input embeddings up in a table, made
         // before any replica so that all of them share it.
         if model.targetInputTable == nil { model.prepareTargetInputTable() }
+        model.fixWeights()
     }
 
     /// Reads a model file (the errors are ModelFile's, naming the file).
