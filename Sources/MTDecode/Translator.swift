@@ -80,11 +80,7 @@ public final class Translator<T: Real> {
             search.nBest = 1
             search.lengthPenalty = 0
         }
-        // The weights stay fixed while translating: the decoder may look up its embedding
-        // projection instead of multiplying (the worker replicas share the table), and each
-        // product's weight is packed once.
-        for member in models where member.targetInputTable == nil { member.prepareTargetInputTable() }
-        for member in models { member.fixWeights() }
+        for member in models { member.prepareForTranslation() }
         if options.int8 {
             precondition(T.self == Float.self, "int8 translation is for Float models")
             for member in models where member.int8Weights == nil { member.quantiseDecoder() }

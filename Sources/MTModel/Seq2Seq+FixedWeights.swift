@@ -17,4 +17,12 @@ extension Seq2Seq {
         for layer in decoderLayers { weights += layer.packedWeights }
         for weight in weights { weight.weightFixed = true }
     }
+
+    /// What translation does once its model is loaded: the weights stay as they are, so the
+    /// decoder looks its input embeddings up in a table (made before any replica, so that all
+    /// of them share it) and each product is packed once.
+    public func prepareForTranslation() {
+        if targetInputTable == nil { prepareTargetInputTable() }
+        fixWeights()
+    }
 }

@@ -51,8 +51,9 @@ public struct BatchPolicy: Equatable, Sendable {
     /// default). Filling makes batches bigger and alike under load, but on the Multi30k
     /// model a search cost about 16 ms a batch plus 20 ms a sentence (measured before
     /// translation packed its weights once, `Seq2Seq.fixWeights`, which took 20 ms off each
-    /// batch on a slower host), so bigger batches buy little and the waiting thread idles: with 64 clients filling (100 ms) gave
-    /// 87–92% of mt-translate's sentences/s against 99–101% without, in the same runs.
+    /// batch on a slower host), so bigger batches buy little and the waiting thread idles:
+    /// with 64 clients filling (100 ms) gave 87–92% of mt-translate's sentences/s against
+    /// 99–101% without, in the same runs.
     /// (A rule "until the queue stops growing" broke batches up when the clients were
     /// slowed down; a plain wait for a full batch split the load into one thread's big
     /// batches and the other's small ones.) Alone (one client) nothing else searches, and

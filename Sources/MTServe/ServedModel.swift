@@ -29,10 +29,7 @@ public final class ServedModel: @unchecked Sendable {
         pipeline = loaded.pipeline
         sourceLanguage = loaded.pipeline.settings.sourceLanguage
         targetLanguage = loaded.pipeline.settings.targetLanguage
-        // As Translator does: the decoder looks its input embeddings up in a table, made
-        // before any replica so that all of them share it.
-        if model.targetInputTable == nil { model.prepareTargetInputTable() }
-        model.fixWeights()
+        model.prepareForTranslation()
     }
 
     /// Reads a model file (the errors are ModelFile's, naming the file).

@@ -5,9 +5,10 @@ import CPackedGEMM
 /// BLAS would pack the whole weight again on every call.
 ///
 /// Pack it when the weight may have changed (each forward or backward pass), then multiply
-/// as often as needed; a weight that stays fixed (`weightFixed`) is packed once. Float products use the packed kernels (CPackedGEMM): every element is
-/// one fused multiply-add chain in depth order, so the result does not depend on the CPU's
-/// instruction set, the number of rows or threads. Other scalar types, and CPUs without
+/// as often as needed; a weight that stays fixed (`weightFixed`) is packed once. Float
+/// products use the packed kernels (CPackedGEMM): every element is one fused multiply-add
+/// chain in depth order, so the result does not depend on the CPU's instruction set, the
+/// number of rows or threads. Other scalar types, and CPUs without
 /// fused multiply-add, go to `Real.gemm` on the weight itself, which must then stay in place.
 public final class PackedWeight<T: Real> {
     private var storage: UnsafeMutablePointer<Float>?
@@ -19,9 +20,6 @@ public final class PackedWeight<T: Real> {
     private var weight: UnsafePointer<T>?
     private var ld = 0
     private var transposed = false
-    /// Whether `storage` holds the packed form of `weight` (or the BLAS path has it).
-    private var packed = false
-
     /// Whether the weights it is given stay as they are (translation, `Seq2Seq.fixWeights`):
     /// packing the weight last packed again, at the same address and in the same shape, then
     /// keeps the packed form instead of packing it once per batch.
@@ -42,7 +40,7 @@ public final class PackedWeight<T: Real> {
         didSet {
             guard let q = int8 else { return }
             precondition(T.self == Float.self, "int8 products are for Float weights")
-            (outputs, depth, weight, packed) = (q.outputs, q.depth, nil, false)
+            (outputs, depth, weight) = (q.outputs, q.depth, nil)
         }
     }
     private let int8Activations = Int8Activations()
@@ -59,11 +57,10 @@ public final class PackedWeight<T: Real> {
         }
         if keeps(w, outputs: outputs, depth: depth, ld: ld, transposed: true) { return }
         set(w, outputs: outputs, depth: depth, ld: ld, transposed: true)
-        guard let storage = reserve() else { packed = true; return }
+        guard let storage = reserve() else { return }
         w.withMemoryRebound(to: Float.self, capacity: 1) {
             packed_gemm_pack_transposed($0, Int32(ld), Int32(outputs), Int32(depth), storage)
         }
-        packed = true
     }
 
     /// For products d·W: W is `depth` rows of `outputs` values, rows `ld` apart.
@@ -71,23 +68,22 @@ public final class PackedWeight<T: Real> {
         precondition(int8 == nil, "int8 forms are of products x·Wᵀ")
         if keeps(w, outputs: outputs, depth: depth, ld: ld, transposed: false) { return }
         set(w, outputs: outputs, depth: depth, ld: ld, transposed: false)
-        guard let storage = reserve() else { packed = true; return }
+        guard let storage = reserve() else { return }
         w.withMemoryRebound(to: Float.self, capacity: 1) {
             packed_gemm_pack($0, Int32(ld), Int32(depth), Int32(outputs), storage)
         }
-        packed = true
     }
 
-    /// Whether packing this weight again may be skipped: it is fixed and already packed.
+    /// Whether packing this weight again may be skipped: it is fixed and the one last packed
+    /// (`weight` is nil before the first packing and while an int8 form stands in).
     private func keeps(_ w: UnsafePointer<T>, outputs: Int, depth: Int, ld: Int, transposed: Bool) -> Bool {
-        weightFixed && packed && weight == w && self.outputs == outputs && self.depth == depth && self.ld == ld
+        weightFixed && weight == w && self.outputs == outputs && self.depth == depth && self.ld == ld
             && self.transposed == transposed
     }
 
     private func set(_ w: UnsafePointer<T>, outputs: Int, depth: Int, ld: Int, transposed: Bool) {
         precondition(outputs > 0 && depth > 0 && ld >= (transposed ? depth : outputs))
         (weight, self.outputs, self.depth, self.ld, self.transposed) = (w, outputs, depth, ld, transposed)
-        packed = false
     }
 
     /// The packed buffer, sized for the current shape; nil on the BLAS path.
