@@ -49,12 +49,10 @@ public final class Tensor<T: Real> {
         values.withUnsafeBufferPointer { T.copy($0.baseAddress!, data, count) }
     }
 
-    deinit { if base == nil { data.deallocate() } }
+    deinit { if base == nil { HugePageStorage.deallocate(UnsafeMutableRawPointer(data)) } }
 
     private static func allocate(_ n: Int) -> UnsafeMutablePointer<T> {
-        // 64-byte alignment suits AVX-512 loads in BLAS and in vectorised loops.
-        UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<T>.stride, alignment: 64)
-            .bindMemory(to: T.self, capacity: n)
+        HugePageStorage.allocate(bytes: n * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: n)
     }
 
     /// Gives the tensor a new shape. Contents are kept when the storage suffices
@@ -63,7 +61,7 @@ public final class Tensor<T: Real> {
         let n = newShape.reduce(1, *)
         if n > capacity {
             precondition(base == nil && !isViewed, "a view, or a tensor with views, cannot grow")
-            data.deallocate()
+            HugePageStorage.deallocate(UnsafeMutableRawPointer(data))
             capacity = n
             data = Tensor.allocate(n)
             T.fill(data, 0, n)

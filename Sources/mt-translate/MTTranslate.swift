@@ -41,7 +41,10 @@ struct MTTranslate: ParsableCommand {
     @Option(help: "Print this many hypotheses per input as `INDEX ||| hypothesis ||| score`.") var nBest: Int?
     @Option(help: "α of the length normalisation ((5 + n) / 6)^α; 0 disables it.") var lengthPenalty = 1.0
     @Option(help: "Outputs stop after ratio × source length + 10 tokens.") var maxLengthRatio = 2.0
-    @Option(help: "Sentences per batch (sorted by length within chunks of 8 batches).") var batchSize = 128
+    @Option(help: """
+        Sentences per batch, sorted by length within chunks of 8 batches or 1024 lines (default: \
+        128; with --shortlist, 40 / beam size rounded up, since a smaller batch's shortlist is smaller).
+        """) var batchSize: Int?
     @Flag(inversion: .prefixedNo, help: """
         End a sentence's search once beam-size hypotheses have finished; --no-early-stop \
         searches on until no live hypothesis can beat them (slower, rarely better).
@@ -86,7 +89,7 @@ struct MTTranslate: ParsableCommand {
         options.search.lengthPenalty = lengthPenalty
         options.search.maxLengthRatio = maxLengthRatio
         options.search.earlyStop = earlyStop
-        options.batchSize = batchSize
+        options.batchSize = batchSize ?? TranslationOptions.defaultBatchSize(beamSize: beamSize, shortlist: shortlist != nil)
         options.replaceUnknown = replaceUnk
         options.nBestFormat = nBest != nil
         options.maxSourceLength = maxSourceLength
@@ -131,7 +134,7 @@ struct MTTranslate: ParsableCommand {
             targets = score || prefixColumn ? .afterTab : .none
         }
         let translator = Translator(models: ensemble.map(\.model), pipelines: ensemble.map(\.pipeline), options: options)
-        let stream = TranslationStream(translator: translator, chunkSize: batchSize * 8)
+        let stream = TranslationStream(translator: translator, chunkSize: TranslationOptions.chunkSize(batchSize: options.batchSize))
         let ready = DispatchTime.now()
         let lines = try stream.run(reader: reader, targets: targets, output: LineWriter(), attention: attentionFile) {
             StandardError.write("mt-translate: warning: \($0)\n")
