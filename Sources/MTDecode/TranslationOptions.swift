@@ -21,7 +21,7 @@ public struct TranslationOptions: Equatable, Sendable {
     public var tokenScores = false
     /// Word alignments from the attention (`Translation.Output.alignment`).
     public var alignment = false
-    /// Decode with int8 products (`Seq2Seq.quantiseDecoder`): faster, with a small loss of precision.
+    /// Decode with int8 products (`Seq2Seq.quantise`): faster, with a small loss of precision.
     public var int8 = false
 
     public init() {}

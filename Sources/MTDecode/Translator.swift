@@ -83,7 +83,7 @@ public final class Translator<T: Real> {
         for member in models { member.prepareForTranslation() }
         if options.int8 {
             precondition(T.self == Float.self, "int8 translation is for Float models")
-            for member in models where member.int8Weights == nil { member.quantiseDecoder() }
+            for member in models where member.int8Weights == nil { member.quantise() }
         }
         workers = SearchWorkers(models: models, options: search, workers: options.workers)
         self.search = workers.searchers[0]

@@ -22,6 +22,7 @@ public final class Bidirectional<T: Real>: RecurrentSequenceLayer {
         }
     }
     public var packedWeights: [PackedWeight<T>] { forwardLayer.packedWeights + backwardLayer.packedWeights }
+    public var directions: [RecurrentLayer<T>] { [forwardLayer, backwardLayer] }
 
     public let output = Tensor<T>([0])
     public let finalH = Tensor<T>([0])

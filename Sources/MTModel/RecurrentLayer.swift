@@ -71,6 +71,14 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     let stepInputForward = PackedWeight<T>()
     let stepInputBackward = PackedWeight<T>()
     public var packedWeights: [PackedWeight<T>] { [recurrentForward, recurrentBackward, stepInputForward, stepInputBackward] }
+    public var directions: [RecurrentLayer<T>] { [self] }
+    /// The sequence API's input product in int8 (translation with int8), or nil: the whole
+    /// batch's x·W_ihᵀ is then one int8 product instead of one BLAS GEMM.
+    var sequenceInputInt8: Int8Weight? {
+        get { sequenceInputForward.int8 }
+        set { sequenceInputForward.int8 = newValue }
+    }
+    private let sequenceInputForward = PackedWeight<T>()
     var stepInputColumns = -1
     /// [B, H]: the gathered state while `selectBatch` re-lays out the workspaces.
     let selectedH = Tensor<T>([0])
@@ -130,10 +138,14 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         setInitialState(slot: stateSlot(reverse ? steps : 0), h0: h0, c0: c0)
         let rows = steps * batch
         if rows > 0 {
-            T.gemm(
-                transA: false, transB: true, m: rows, n: gateSize, k: inputSize,
-                alpha: 1, a: x, lda: inputSize, b: weightIH.value.data, ldb: inputSize,
-                beta: 0, c: gates.data, ldc: gateSize)
+            if sequenceInputInt8 != nil {
+                sequenceInputForward.multiply(x, lda: inputSize, rows: rows, into: gates.data, ldc: gateSize, accumulate: false)
+            } else {
+                T.gemm(
+                    transA: false, transB: true, m: rows, n: gateSize, k: inputSize,
+                    alpha: 1, a: x, lda: inputSize, b: weightIH.value.data, ldb: inputSize,
+                    beta: 0, c: gates.data, ldc: gateSize)
+            }
             cell.addInputBias(gates.data, rows: rows)
         }
         for s in 0..<steps { runStep(reverse ? steps - 1 - s : s) }

@@ -23,6 +23,8 @@ public protocol RecurrentSequenceLayer<Scalar>: AnyObject {
     var keepsHistory: Bool { get set }
     /// The packed forms of its weights (`Seq2Seq.fixWeights` marks them fixed).
     var packedWeights: [PackedWeight<Scalar>] { get }
+    /// Its recurrent layers: itself, or a bidirectional layer's two directions.
+    var directions: [RecurrentLayer<Scalar>] { get }
 
     /// x [T, B, I]; lengths (B values, all T when nil); h0, c0 [B, outputSize] or zeros.
     /// x must stay unchanged until backward.

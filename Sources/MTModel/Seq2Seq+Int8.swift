@@ -1,14 +1,17 @@
 import MTTensor
 
-/// The decoder's per-step products quantised to int8 (`Int8Weight`), as Marian's intgemm
-/// and CTranslate2 translate: the recurrent and input products of every decoder layer
-/// (the input's multiplied columns only, when its embedding share is looked up), the
-/// attention's W_c and the output layer. The encoder stays in float: its input products
-/// are one large GEMM per batch, and the whole encoder took 7% of a beam-5 search with int8
-/// (Multi30k), so int8 could win little there.
+/// The model's products quantised to int8 (`Int8Weight`) for translation, as Marian's
+/// intgemm and CTranslate2 translate: every encoder direction's input product (one product
+/// over the whole batch) and recurrent product; every decoder layer's recurrent and input
+/// products (the input's multiplied columns only, when its embedding share is looked up);
+/// the attention's W_c and the output layer. The attention's key projection, the bridge
+/// and the looked-up embedding share stay in float.
 ///
 /// Made once from the weights of the moment, for translation; shared by the replicas.
-public struct DecoderInt8Weights: @unchecked Sendable {
+public struct Int8Weights: @unchecked Sendable {
+    /// Per encoder direction, in the order of `encoder.layers` and their `directions`.
+    let encoderInput: [Int8Weight]
+    let encoderRecurrent: [Int8Weight]
     let recurrent: [Int8Weight]
     /// nil where the whole input is looked up (no input feeding, with the table).
     let stepInput: [Int8Weight?]
@@ -18,14 +21,23 @@ public struct DecoderInt8Weights: @unchecked Sendable {
 }
 
 extension Seq2Seq {
-    /// Quantises the decoder (Float models only): decoding then multiplies in int8. Call
-    /// after `prepareTargetInputTable` when there is one, whose columns the first layer's
-    /// input product then leaves out; replicas made afterwards share the quantised weights.
-    public func quantiseDecoder() {
-        precondition(T.self == Float.self, "int8 decoding is for Float models")
+    /// Quantises the model (Float models only): translation then multiplies in int8. Call
+    /// after `prepareTargetInputTable` when there is one, whose columns the first decoder
+    /// layer's input product then leaves out; replicas made afterwards share the quantised
+    /// weights.
+    public func quantise() {
+        precondition(T.self == Float.self, "int8 translation is for Float models")
         let e = config.embeddingSize
         func quantised(_ w: UnsafePointer<T>, outputs: Int, depth: Int, ld: Int) -> Int8Weight {
             w.withMemoryRebound(to: Float.self, capacity: 1) { Int8Weight($0, outputs: outputs, depth: depth, ld: ld) }
+        }
+        var encoderInput: [Int8Weight] = [], encoderRecurrent: [Int8Weight] = []
+        for layer in encoder.layers {
+            for direction in layer.directions {
+                let g = direction.gateSize, h = direction.hiddenSize, width = direction.inputSize
+                encoderInput.append(quantised(direction.weightIH.value.data, outputs: g, depth: width, ld: width))
+                encoderRecurrent.append(quantised(direction.weightHH.value.data, outputs: g, depth: h, ld: h))
+            }
         }
         var recurrent: [Int8Weight] = [], stepInput: [Int8Weight?] = []
         for (l, layer) in decoderLayers.enumerated() {
@@ -37,7 +49,8 @@ extension Seq2Seq {
                     ? quantised(layer.weightIH.value.data + skipped, outputs: g, depth: width - skipped, ld: width) : nil)
         }
         let wc = attention.wC, width = wc.shape[1]
-        use(DecoderInt8Weights(
+        use(Int8Weights(
+            encoderInput: encoderInput, encoderRecurrent: encoderRecurrent,
             recurrent: recurrent, stepInput: stepInput,
             attentionOutput: quantised(wc.value.data, outputs: wc.shape[0], depth: width, ld: width),
             output: quantised(
@@ -45,9 +58,18 @@ extension Seq2Seq {
                 ld: generator.inputSize)))
     }
 
-    /// Sets the decoder's packed products to these int8 forms.
-    func use(_ weights: DecoderInt8Weights) {
+    /// Sets the model's products to these int8 forms.
+    func use(_ weights: Int8Weights) {
         int8Weights = weights
+        // Plain loops: a key path over the existential layers crashed the compiler (6.3.1, release).
+        var d = 0
+        for layer in encoder.layers {
+            for direction in layer.directions {
+                direction.sequenceInputInt8 = weights.encoderInput[d]
+                direction.recurrentForward.int8 = weights.encoderRecurrent[d]
+                d += 1
+            }
+        }
         for (l, layer) in decoderLayers.enumerated() {
             layer.recurrentForward.int8 = weights.recurrent[l]
             layer.stepInputForward.int8 = weights.stepInput[l]

@@ -68,7 +68,7 @@ public final class Seq2Seq<T: Real> {
     var projectedIds: [Int32] = []
     var projectedStep = -1
     /// Decoding only: the decoder's int8 forms (Seq2Seq+Int8.swift), nil for float products.
-    public internal(set) var int8Weights: DecoderInt8Weights?
+    public internal(set) var int8Weights: Int8Weights?
     /// Whether the weights stay as they are from now on (Seq2Seq+FixedWeights.swift).
     public internal(set) var weightsFixed = false
     /// Called by `forwardBackward` with stage s as soon as the gradients of

@@ -70,8 +70,8 @@ struct MTTranslate: ParsableCommand {
     @Flag(help: "Input lines are SOURCE<TAB>PREFIX: each output starts with its PREFIX (none without a tab).")
     var prefixColumn = false
     @Flag(help: """
-        Decode with int8 products: the decoder's weights quantised once per output row at load, \
-        its inputs per row at each step (the encoder stays float).
+        Translate with int8 products: the encoder's and decoder's weights quantised once per \
+        output row at load, each product's inputs per row.
         """) var int8 = false
     @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
