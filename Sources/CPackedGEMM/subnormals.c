@@ -17,3 +17,20 @@ int subnormals_flush_to_zero(int on) {
     return 0;
 #endif
 }
+
+#if defined(__linux__)
+// OpenBLAS (its pthreads build) starts its thread pool when the library loads, before main,
+// and a new thread takes the floating-point mode of the thread that creates it. Weak: a
+// BLAS without it leaves the reference null.
+extern void blas_thread_shutdown_(void) __attribute__((weak));
+#endif
+
+int subnormals_restart_blas_threads(void) {
+#if defined(__linux__)
+    if (blas_thread_shutdown_) {
+        blas_thread_shutdown_();
+        return 1;
+    }
+#endif
+    return 0;
+}

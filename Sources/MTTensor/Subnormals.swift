@@ -10,4 +10,12 @@ public enum Subnormals {
     public static func flushToZero(_ on: Bool = true) -> Bool {
         subnormals_flush_to_zero(on ? 1 : 0) != 0
     }
+
+    /// The mode for this thread and for OpenBLAS's threads too: its pool, started when the
+    /// library loaded, is started again from this thread. For a program's start, before any
+    /// BLAS call and before other threads exist.
+    public static func flushToZeroWithBLASThreads() {
+        flushToZero()
+        _ = subnormals_restart_blas_threads()
+    }
 }

@@ -8,7 +8,7 @@ struct MTBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mt-bench",
         abstract: "Benchmarks of the neural core.",
-        subcommands: [PeakBench.self, LSTMBench.self, GeneratorBench.self, SearchBench.self, TopKBench.self])
+        subcommands: [PeakBench.self, LSTMBench.self, GeneratorBench.self, SearchBench.self, TopKBench.self, SubnormalsCheck.self])
 
     static func main() {
         ProcessArithmetic.prepare()
