@@ -70,15 +70,14 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
     let recurrentBackward = PackedWeight<T>()
     let stepInputForward = PackedWeight<T>()
     let stepInputBackward = PackedWeight<T>()
-    public var packedWeights: [PackedWeight<T>] { [recurrentForward, recurrentBackward, stepInputForward, stepInputBackward] }
-    public var directions: [RecurrentLayer<T>] { [self] }
-    /// The sequence API's input product in int8 (translation with int8), or nil: the whole
-    /// batch's x·W_ihᵀ is then one int8 product instead of one BLAS GEMM.
-    var sequenceInputInt8: Int8Weight? {
-        get { sequenceInputForward.int8 }
-        set { sequenceInputForward.int8 = newValue }
+    /// The sequence API's W_ih, for the whole batch's x·W_ihᵀ in one product: packed like the
+    /// others, since a search's small batches (a few hundred rows) made OpenBLAS pack the
+    /// weight on every call; its int8 form in translation with int8.
+    let sequenceInputForward = PackedWeight<T>()
+    public var packedWeights: [PackedWeight<T>] {
+        [recurrentForward, recurrentBackward, stepInputForward, stepInputBackward, sequenceInputForward]
     }
-    private let sequenceInputForward = PackedWeight<T>()
+    public var directions: [RecurrentLayer<T>] { [self] }
     var stepInputColumns = -1
     /// [B, H]: the gathered state while `selectBatch` re-lays out the workspaces.
     let selectedH = Tensor<T>([0])
@@ -138,14 +137,8 @@ public final class RecurrentLayer<T: Real>: RecurrentSequenceLayer {
         setInitialState(slot: stateSlot(reverse ? steps : 0), h0: h0, c0: c0)
         let rows = steps * batch
         if rows > 0 {
-            if sequenceInputInt8 != nil {
-                sequenceInputForward.multiply(x, lda: inputSize, rows: rows, into: gates.data, ldc: gateSize, accumulate: false)
-            } else {
-                T.gemm(
-                    transA: false, transB: true, m: rows, n: gateSize, k: inputSize,
-                    alpha: 1, a: x, lda: inputSize, b: weightIH.value.data, ldb: inputSize,
-                    beta: 0, c: gates.data, ldc: gateSize)
-            }
+            sequenceInputForward.packTransposed(weightIH.value.data, outputs: gateSize, depth: inputSize, ld: inputSize)
+            sequenceInputForward.multiply(x, lda: inputSize, rows: rows, into: gates.data, ldc: gateSize, accumulate: false)
             cell.addInputBias(gates.data, rows: rows)
         }
         for s in 0..<steps { runStep(reverse ? steps - 1 - s : s) }

@@ -65,7 +65,7 @@ extension Seq2Seq {
         var d = 0
         for layer in encoder.layers {
             for direction in layer.directions {
-                direction.sequenceInputInt8 = weights.encoderInput[d]
+                direction.sequenceInputForward.int8 = weights.encoderInput[d]
                 direction.recurrentForward.int8 = weights.encoderRecurrent[d]
                 d += 1
             }
