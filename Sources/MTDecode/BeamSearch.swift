@@ -389,17 +389,18 @@ public final class BeamSearch<T: Real> {
         return bestLive / options.lengthNormalizer(sentence.limit) <= sentence.finished[k - 1].score
     }
 
-    /// Copies each model's generator rows for `ids` into its shortlist layer.
+    /// Copies each model's generator rows for `ids` into its shortlist layer: the biases, and
+    /// the float weights unless the model multiplies in int8 (which takes its own rows).
     private func restrictOutputLayer(to ids: [Int32]) {
         for (m, member) in models.enumerated() {
             let h = member.generator.inputSize, shortlistWeight = shortlistWeights[m], shortlistBias = shortlistBiases[m]
-            shortlistWeight.resize([ids.count, h])
             shortlistBias.resize([ids.count])
-            let weight = member.generator.weight.value.data, bias = member.generator.bias.value.data
-            for (j, id) in ids.enumerated() {
-                T.copy(weight + Int(id) * h, shortlistWeight.data + j * h, h)
-                shortlistBias.data[j] = bias[Int(id)]
-            }
+            let bias = member.generator.bias.value.data
+            for (j, id) in ids.enumerated() { shortlistBias.data[j] = bias[Int(id)] }
+            guard member.int8Weights == nil else { continue }
+            shortlistWeight.resize([ids.count, h])
+            let weight = member.generator.weight.value.data
+            for (j, id) in ids.enumerated() { T.copy(weight + Int(id) * h, shortlistWeight.data + j * h, h) }
         }
     }
 

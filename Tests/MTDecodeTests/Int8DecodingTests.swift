@@ -2,6 +2,7 @@ import MTCore
 import MTDecode
 import MTModel
 import MTTensor
+import MTText
 import Testing
 
 /// Decoding with int8 products: close to the float search, not equal to it, and the same
@@ -72,6 +73,31 @@ import Testing
             difference = max(difference, abs(x.data[i] - y.data[i]))
         }
         #expect(difference > 0 && difference < 0.05 * largest, "largest \(largest), difference \(difference)")
+    }
+
+    /// An int8 search with a shortlist of the whole vocabulary (its rows of the quantised output
+    /// layer, biases from the float one) gives the int8 search's hypotheses; a short one keeps
+    /// the outputs to its tokens.
+    @Test func shortlistTakesRowsOfTheQuantisedLayer() {
+        let model = Self.model(.lstm, inputFeeding: true)
+        SeededRandom(seed: 21).fillUniform(model.generator.bias.value, -1, 1)   // biases that matter
+        model.prepareTargetInputTable()
+        model.quantise()
+        var options = BeamSearchTests.options(beam: 3, constant: 4)
+        let plain = BeamSearch(model: model, options: options).search(Self.sources)
+        options.shortlist = Shortlist(
+            sourceVocabularySize: 30, targetVocabularySize: 40, frequent: Array(0..<40),
+            translations: Array(repeating: [], count: 30))
+        let whole = BeamSearch(model: model, options: options).search(Self.sources)
+        #expect(whole.map { $0.map(\.tokens) } == plain.map { $0.map(\.tokens) })
+        for (a, b) in zip(whole.joined(), plain.joined()) { #expect(abs(a.score - b.score) < 1e-6) }
+        let allowed: [Int32] = [SpecialToken.eos, 5, 9, 17, 30]
+        options.shortlist = Shortlist(
+            sourceVocabularySize: 30, targetVocabularySize: 40, frequent: allowed,
+            translations: Array(repeating: [], count: 30))
+        for list in BeamSearch(model: model, options: options).search(Self.sources) {
+            #expect(list[0].tokens.allSatisfy(allowed.contains), "\(list[0].tokens)")
+        }
     }
 
     /// Beam int8 outputs mostly match the float ones, and where they differ (a random model's
