@@ -27,53 +27,46 @@ extension Seq2Seq {
     /// weights.
     public func quantise() {
         precondition(T.self == Float.self, "int8 translation is for Float models")
-        let e = config.embeddingSize
-        func quantised(_ w: UnsafePointer<T>, outputs: Int, depth: Int, ld: Int) -> Int8Weight {
-            w.withMemoryRebound(to: Float.self, capacity: 1) { Int8Weight($0, outputs: outputs, depth: depth, ld: ld) }
-        }
-        var encoderInput: [Int8Weight] = [], encoderRecurrent: [Int8Weight] = []
-        for layer in encoder.layers {
-            for direction in layer.directions {
-                let g = direction.gateSize, h = direction.hiddenSize, width = direction.inputSize
-                encoderInput.append(quantised(direction.weightIH.value.data, outputs: g, depth: width, ld: width))
-                encoderRecurrent.append(quantised(direction.weightHH.value.data, outputs: g, depth: h, ld: h))
-            }
-        }
-        var recurrent: [Int8Weight] = [], stepInput: [Int8Weight?] = []
-        for (l, layer) in decoderLayers.enumerated() {
-            let g = layer.gateSize, h = layer.hiddenSize, width = layer.inputSize
-            recurrent.append(quantised(layer.weightHH.value.data, outputs: g, depth: h, ld: h))
-            let skipped = l == 0 && targetInputTable != nil ? e : 0
-            stepInput.append(
-                skipped < width
-                    ? quantised(layer.weightIH.value.data + skipped, outputs: g, depth: width - skipped, ld: width) : nil)
-        }
-        let wc = attention.wC, width = wc.shape[1]
+        let directions = encoderDirections
         use(Int8Weights(
-            encoderInput: encoderInput, encoderRecurrent: encoderRecurrent,
-            recurrent: recurrent, stepInput: stepInput,
-            attentionOutput: quantised(wc.value.data, outputs: wc.shape[0], depth: width, ld: width),
-            output: quantised(
-                generator.weight.value.data, outputs: generator.vocabularySize, depth: generator.inputSize,
-                ld: generator.inputSize)))
+            encoderInput: directions.map { Self.quantised($0.weightIH) },
+            encoderRecurrent: directions.map { Self.quantised($0.weightHH) },
+            recurrent: decoderLayers.map { Self.quantised($0.weightHH) },
+            stepInput: decoderLayers.enumerated().map { l, layer in
+                let skipped = l == 0 && targetInputTable != nil ? config.embeddingSize : 0
+                return skipped < layer.inputSize ? Self.quantised(layer.weightIH, fromColumn: skipped) : nil
+            },
+            attentionOutput: Self.quantised(attention.wC),
+            output: Self.quantised(generator.weight)))
     }
 
     /// Sets the model's products to these int8 forms.
     func use(_ weights: Int8Weights) {
         int8Weights = weights
-        // Plain loops: a key path over the existential layers crashed the compiler (6.3.1, release).
-        var d = 0
-        for layer in encoder.layers {
-            for direction in layer.directions {
-                direction.sequenceInputForward.int8 = weights.encoderInput[d]
-                direction.recurrentForward.int8 = weights.encoderRecurrent[d]
-                d += 1
-            }
+        for (d, direction) in encoderDirections.enumerated() {
+            direction.sequenceInputForward.int8 = weights.encoderInput[d]
+            direction.recurrentForward.int8 = weights.encoderRecurrent[d]
         }
         for (l, layer) in decoderLayers.enumerated() {
             layer.recurrentForward.int8 = weights.recurrent[l]
             layer.stepInputForward.int8 = weights.stepInput[l]
         }
         attention.outputWeight.int8 = weights.attentionOutput
+    }
+
+    /// Every encoder layer's directions, in order.
+    private var encoderDirections: [RecurrentLayer<T>] {
+        // A plain loop: a key path over the existential layers crashed the compiler (6.3.1, release).
+        var directions: [RecurrentLayer<T>] = []
+        for layer in encoder.layers { directions += layer.directions }
+        return directions
+    }
+
+    /// A weight [outputs, width]'s columns `fromColumn` onwards, quantised per output row.
+    private static func quantised(_ weight: Parameter<T>, fromColumn skipped: Int = 0) -> Int8Weight {
+        let outputs = weight.shape[0], width = weight.shape[1]
+        return (weight.value.data + skipped).withMemoryRebound(to: Float.self, capacity: 1) {
+            Int8Weight($0, outputs: outputs, depth: width - skipped, ld: width)
+        }
     }
 }

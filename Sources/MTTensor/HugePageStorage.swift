@@ -32,4 +32,11 @@ enum HugePageStorage {
         block.deallocate()
         #endif
     }
+
+    /// Room for `count` values of `type`.
+    static func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        allocate(bytes: count * MemoryLayout<T>.stride).bindMemory(to: type, capacity: count)
+    }
+
+    static func deallocate<T>(_ values: UnsafeMutablePointer<T>) { deallocate(UnsafeMutableRawPointer(values)) }
 }

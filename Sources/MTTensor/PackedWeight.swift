@@ -47,7 +47,7 @@ public final class PackedWeight<T: Real> {
 
     public init() {}
 
-    deinit { storage.map { HugePageStorage.deallocate(UnsafeMutableRawPointer($0)) } }
+    deinit { storage.map(HugePageStorage.deallocate) }
 
     /// For products x·Wᵀ: W is `outputs` rows of `depth` values, rows `ld` apart.
     public func packTransposed(_ w: UnsafePointer<T>, outputs: Int, depth: Int, ld: Int) {
@@ -91,9 +91,8 @@ public final class PackedWeight<T: Real> {
         guard Self.usesPackedKernels else { return nil }
         let size = packed_gemm_size(Int32(outputs), Int32(depth))
         if size > capacity {
-            storage.map { HugePageStorage.deallocate(UnsafeMutableRawPointer($0)) }
-            storage = HugePageStorage.allocate(bytes: size * MemoryLayout<Float>.stride)
-                .bindMemory(to: Float.self, capacity: size)
+            storage.map(HugePageStorage.deallocate)
+            storage = HugePageStorage.allocate(Float.self, count: size)
             capacity = size
         }
         return storage

@@ -49,11 +49,9 @@ public final class Tensor<T: Real> {
         values.withUnsafeBufferPointer { T.copy($0.baseAddress!, data, count) }
     }
 
-    deinit { if base == nil { HugePageStorage.deallocate(UnsafeMutableRawPointer(data)) } }
+    deinit { if base == nil { HugePageStorage.deallocate(data) } }
 
-    private static func allocate(_ n: Int) -> UnsafeMutablePointer<T> {
-        HugePageStorage.allocate(bytes: n * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: n)
-    }
+    private static func allocate(_ n: Int) -> UnsafeMutablePointer<T> { HugePageStorage.allocate(T.self, count: n) }
 
     /// Gives the tensor a new shape. Contents are kept when the storage suffices
     /// (callers that need zeros call `zero()`); grown storage starts zeroed.
@@ -61,7 +59,7 @@ public final class Tensor<T: Real> {
         let n = newShape.reduce(1, *)
         if n > capacity {
             precondition(base == nil && !isViewed, "a view, or a tensor with views, cannot grow")
-            HugePageStorage.deallocate(UnsafeMutableRawPointer(data))
+            HugePageStorage.deallocate(data)
             capacity = n
             data = Tensor.allocate(n)
             T.fill(data, 0, n)
