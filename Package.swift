@@ -238,6 +238,7 @@ if ProcessInfo.processInfo.environment["SWIFTNMT_FUZZ"] != nil {
         ("fuzz-config", ["MTTrain"]),
         ("fuzz-bleu", ["MTEval"]),
         ("fuzz-serve-request", ["MTServe"]),
+        ("fuzz-html", ["MTText"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport", swiftSettings: commonSwiftSettings))
     for (name, dependencies) in fuzzTargets {

@@ -47,6 +47,63 @@ def nbest(path):
     return [out[i] for i in sorted(out)]
 
 
+def check_detect(port, inputs, expected):
+    """POST /detect (LibreTranslate's) and source auto on /translate, with the en-de and
+    de-en models: the languages ranked by the models' own vocabularies, the model of the
+    first one translating, detectedLanguage with the confidence /detect gives."""
+    from urllib.parse import urlencode
+
+    german = ["Weiß die Schwester, dass wir am Bahnhof sein werden?", "Wann liest eine Schwester eine Zeitung?"]
+
+    def ranking(code, r):
+        """The languages best first, or None unless a 200 with LibreTranslate's shape, sorted."""
+        if code != 200 or not isinstance(r, list) or not all(isinstance(d, dict) and set(d) == {"language", "confidence"} for d in r):
+            return None
+        c = [d["confidence"] for d in r]
+        return [d["language"] for d in r] if all(0 <= x <= 100 for x in c) and c == sorted(c, reverse=True) else None
+
+    def confidence(r, language):
+        return next(d["confidence"] for d in r if d["language"] == language)
+
+    code, en = post_json(port, "/detect", {"q": inputs[0]})
+    check(ranking(code, en) == ["en", "de"] and en[0]["confidence"] > en[1]["confidence"], f"POST /detect, English: en first ({en})")
+    code, _, body = request(port, "POST", "/detect", urlencode({"q": german[0], "api_key": "x"}),
+                            {"Content-Type": "application/x-www-form-urlencoded"})
+    de = json.loads(body)
+    check(ranking(code, de) == ["de", "en"], f"POST /detect as a form with api_key, German: de first ({de})")
+    code, both = post_json(port, "/detect", {"q": german})
+    check(ranking(code, both) == ["de", "en"], f"POST /detect, an array q: one ranking for all items ({both})")
+
+    D = "/detect"
+    expect_error(port, 400, "q is empty", "POST", D, {"q": ""}, what="/detect: empty q")
+    expect_error(port, 400, "q is empty", "POST", D, {"q": [" ", "\t"]}, what="/detect: q of white space")
+    expect_error(port, 400, "missing q", "POST", D, {"text": "a"}, what="/detect: missing q")
+    expect_error(port, 400, "reads text in Cyrl", "POST", D, {"q": "Привет, как дела?"}, what="/detect: Cyrillic text")
+    expect_error(port, 400, "no letters", "POST", D, {"q": "12 + 30 = 42 😀"}, what="/detect: text without letters")
+    expect_error(port, 415, "unsupported content type", "POST", D, "q=a", {"Content-Type": "text/plain"}, what="/detect: a text body")
+
+    # Both models fit no target: detection chooses, and reports what /detect says.
+    code, r = post_json(port, "/translate", {"q": german[0], "source": "auto"})
+    code2, direct = post_json(port, "/translate", {"q": german[0], "source": "de", "target": "en"})
+    check(code == 200 and code2 == 200 and r["translatedText"] == direct["translatedText"]
+          and r["detectedLanguage"] == {"language": "de", "confidence": confidence(de, "de")},
+          f"source auto, German: the de-en model, detectedLanguage as /detect ({r})")
+    code, r = post_json(port, "/translate", {"q": inputs[0], "source": "auto"})
+    check(code == 200 and r["translatedText"] == expected[0]
+          and r["detectedLanguage"] == {"language": "en", "confidence": confidence(en, "en")},
+          f"source auto, English: the en-de model = mt-translate, detectedLanguage as /detect ({r})")
+    code, r = post_json(port, "/translate", {"q": german, "source": "auto"})
+    check(code == 200 and len(r["translatedText"]) == 2
+          and r["detectedLanguage"] == [{"language": "de", "confidence": confidence(both, "de")}] * 2,
+          f"source auto, an array q: one detection, repeated per item ({r.get('detectedLanguage')})")
+    # One model fits target de: it translates, and detectedLanguage says how little German looks like English.
+    code, r = post_json(port, "/translate", {"q": german[0], "target": "de"})
+    check(code == 200 and r["detectedLanguage"] == {"language": "en", "confidence": confidence(de, "en")},
+          f"target de only, German text: the one model that fits, with its language's confidence ({r.get('detectedLanguage')})")
+    expect_error(port, 400, "reads text in Cyrl", "POST", "/translate", {"q": "Привет", "source": "auto"},
+                 what="source auto, Cyrillic text, several models fit")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -120,6 +177,7 @@ def main():
           and all(abs(sum(row) - 1) < 1e-3 for row in att), "options.attention: one row per target token, each summing to 1")
     code, r = post_json(port, "/translate", {"q": "Ein Mann schläft.", "source": "de", "target": "en"})
     check(code == 200 and isinstance(r["translatedText"], str), "source de, target en: the second model")
+    check_detect(port, inputs, expected)
 
     # ---------------------------------------------------------------- bad input: 4xx, {"error": one line}
     T = "/translate"
@@ -132,7 +190,7 @@ def main():
     expect_error(port, 400, "model 'en-de' translates en→de", "POST", T, {"q": "a", "target": "en", "options": {"model": "en-de"}},
                  what="model and language disagree")
     expect_error(port, 400, "not valid UTF-8", "POST", T, b'{"q": "\xff\xfe"}', {"Content-Type": "application/json"}, what="invalid UTF-8")
-    expect_error(port, 400, "format 'html' is not supported", "POST", T, {"q": "<b>a</b>", "format": "html"}, what="format html")
+    expect_error(port, 400, "unknown format 'xml'", "POST", T, {"q": "<b>a</b>", "format": "xml"}, what="unknown format")
     expect_error(port, 400, f"over the limit max_sentences {max_sentences}", "POST", T, {"q": ["a"] * (max_sentences + 1)},
                  what="too many sentences")
     expect_error(port, 400, f"over the limit max_characters {max_characters}", "POST", T, {"q": "a" * (max_characters + 1)},

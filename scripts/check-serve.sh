@@ -2,7 +2,9 @@
 # mt-serve end to end on 127.0.0.1 (a free port the server picks and prints): makes two
 # small random-weight models from the sample corpus (seconds), starts the server with
 # both, waits on /ready, runs scripts/check-serve.py (every route, every bad input,
-# translations against mt-translate's, reload, disconnects, metrics), checks the
+# translations against mt-translate's, reload, disconnects, metrics), scripts/check-serve-text.py
+# (paragraphs, lines and HTML), LibreTranslate's Python clients from PyPI
+# (scripts/check-serve-clients.py, skipped offline), checks the
 # per-request timeout (504) on a second server, and on a third sends SIGTERM during a
 # request, which must still complete, and the server exit 0. With Chromium installed,
 # scripts/check-serve-browser.py also drives the web page (skipped with a message when not).
@@ -43,6 +45,9 @@ echo "not a model" > "$work/not-a-model.safetensors"
 "$bin/mt-translate" --model "$work/m1.safetensors" < "$work/input.txt" > "$work/expected.txt"
 "$bin/mt-translate" --model "$work/m2.safetensors" < "$work/input.txt" > "$work/m2-expected.txt"
 "$bin/mt-translate" --model "$work/m1.safetensors" --n-best 3 --beam-size 4 --length-penalty 0.5 < "$work/input.txt" > "$work/expected-nbest.txt"
+# Text rather than sentences: single sentences of the sample, translated one a line.
+grep -E '^[A-Z][^.?!]*[.?!]$' $corpus/test.en | head -n 12 > "$work/sentences.txt"
+"$bin/mt-translate" --model "$work/m1.safetensors" --no-split < "$work/sentences.txt" > "$work/sentences-expected.txt"
 
 # ---------------------------------------------------------------- a server: start, wait for /ready
 # start NAME CONFIG_YAML: starts mt-serve with both models; sets $port and $pid.
@@ -86,6 +91,18 @@ start main "limits:
   timeout_seconds: 60"
 main_pid=$pid
 python3 scripts/check-serve.py --port "$port" --work "$work" --limits 32,3000,20000,30 || fail "scripts/check-serve.py"
+python3 scripts/check-serve-text.py --port "$port" --sentences "$work/sentences.txt" --expected "$work/sentences-expected.txt" \
+  --limits 32,3000 || fail "scripts/check-serve-text.py"
+# LibreTranslate's own Python clients from PyPI (skipped when PyPI is out of reach).
+venv=.build/libretranslate-clients-venv
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import libretranslatepy, libretranslate_aio" 2>/dev/null \
+   || { rm -rf "$venv"; python3 -m venv "$venv" >/dev/null 2>&1 \
+        && "$venv/bin/pip" install --quiet --disable-pip-version-check --timeout 30 libretranslatepy==2.1.4 libretranslate-aio==0.1.3 >/dev/null 2>&1; }; then
+  "$venv/bin/python" scripts/check-serve-clients.py --port "$port" --sentences "$work/sentences.txt" \
+    --expected "$work/sentences-expected.txt" || fail "scripts/check-serve-clients.py"
+else
+  echo "check-serve: LibreTranslate client check skipped (could not install libretranslatepy and libretranslate-aio from PyPI)"
+fi
 if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
   python3 scripts/check-serve-browser.py --port "$port" --expect "$(head -n 1 "$work/expected.txt")" --input "$(head -n 1 "$work/input.txt")" \
     || fail "scripts/check-serve-browser.py"

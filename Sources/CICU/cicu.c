@@ -2,6 +2,7 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/unorm2.h>
+#include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utypes.h>
 
@@ -57,4 +58,33 @@ int32_t cicu_word_breaker_split(cicu_word_breaker *breaker,
     // Drop the iterator's pointer to the caller's buffer before it goes away.
     ubrk_setText(iterator, NULL, 0, &code);
     return count;
+}
+
+// The sentence breaker is the same ICU type as the word breaker, opened for sentences;
+// a locale with "@ss=standard" makes ICU wrap it in its abbreviation filter.
+cicu_sentence_breaker *cicu_sentence_breaker_open(const char *locale, int32_t *status) {
+    UErrorCode code = U_ZERO_ERROR;
+    UBreakIterator *iterator = ubrk_open(UBRK_SENTENCE, locale, NULL, 0, &code);
+    *status = code;
+    return U_FAILURE(code) ? NULL : (cicu_sentence_breaker *)iterator;
+}
+
+void cicu_sentence_breaker_close(cicu_sentence_breaker *breaker) {
+    if (breaker) ubrk_close((UBreakIterator *)breaker);
+}
+
+int32_t cicu_sentence_breaker_split(cicu_sentence_breaker *breaker,
+                                    const uint16_t *text, int32_t length,
+                                    int32_t *ends, int32_t capacity, int32_t *status) {
+    return cicu_word_breaker_split((cicu_word_breaker *)breaker, text, length, ends, capacity, status);
+}
+
+int32_t cicu_script(int32_t codepoint) {
+    UErrorCode code = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(codepoint, &code);
+    return U_FAILURE(code) ? USCRIPT_INVALID_CODE : (int32_t)script;
+}
+
+const char *cicu_script_short_name(int32_t script) {
+    return uscript_getShortName((UScriptCode)script);
 }

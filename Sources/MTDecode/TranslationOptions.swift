@@ -1,3 +1,5 @@
+import MTText
+
 /// Everything `mt-translate` can be told about how to translate.
 public struct TranslationOptions: Equatable, Sendable {
     public var search = BeamSearchOptions()
@@ -21,6 +23,11 @@ public struct TranslationOptions: Equatable, Sendable {
     public var tokenScores = false
     /// Word alignments from the attention (`Translation.Output.alignment`).
     public var alignment = false
+    /// Split each input into sentences (when the model's settings do) and join their
+    /// translations; false: each input is one sentence. Scoring never splits.
+    public var split = true
+    /// Plain text, or HTML whose markup is kept.
+    public var format = TextFormat.text
     /// Decode with int8 products (`Seq2Seq.quantise`): faster, with a small loss of precision.
     public var int8 = false
 
@@ -45,6 +52,7 @@ public struct TranslationOptions: Equatable, Sendable {
         if maxSourceLength < 1 { return "maximum source length must be at least 1" }
         if workers < 1 { return "at least one worker thread is needed" }
         if scoring && nBestFormat { return "scoring gives one score per input, not n-best lists" }
+        if scoring && format != .text { return "scoring reads plain text, not \(format.rawValue)" }
         if scoring && search.shortlist != nil { return "scoring uses the whole target vocabulary, not a shortlist" }
         return nil
     }

@@ -19,7 +19,7 @@ public final class TranslationStream<T: Real> {
     /// How long the input must stay silent before a partial chunk is translated.
     public var pause: TimeInterval
     /// Target subwords of the best translations written so far, with `</s>` when produced.
-    public private(set) var targetTokens = 0
+    public internal(set) var targetTokens = 0
 
     public init(translator: Translator<T>, chunkSize: Int, pause: TimeInterval = 0.25) {
         precondition(chunkSize > 0)
@@ -104,6 +104,25 @@ public final class TranslationStream<T: Real> {
             if let error { throw error }
             if end { return index }
         }
+    }
+}
+
+extension TranslationStream {
+    /// Translates the whole of what `reader` yields as one text (an HTML document, with
+    /// `options.format` html) and writes its translation as it is. Returns 1.
+    public func runDocument(reader: LineReader, output: LineWriter, attention: LineWriter?,
+                            warn: @escaping (String) -> Void) throws -> Int {
+        let text = try reader.remainingText()
+        let translations = translator.translations([TranslationInput(source: text)], firstIndex: 0) { message, _ in
+            warn("\(message) (\(reader.name))")
+        }
+        let t = translations[0]
+        targetTokens += t.outputs.first?.targetTokens.count ?? 0
+        try output.write(text: t.outputs.first?.text ?? text)
+        try output.flush()
+        try attention?.write(line: TranslationFormat.attentionJSON(t))
+        try attention?.flush()
+        return 1
     }
 }
 

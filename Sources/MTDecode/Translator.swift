@@ -71,7 +71,8 @@ public final class Translator<T: Real> {
         self.pipelines = pipelines
         self.options = options
         var search = options.search
-        search.keepAlignment = options.replaceUnknown || options.alignment
+        // HTML places its inline elements by the word alignment.
+        search.keepAlignment = options.replaceUnknown || options.alignment || options.format == .html
         search.keepAttention = options.attention
         search.keepTokenScores = options.tokenScores
         if options.scoring {
@@ -115,7 +116,19 @@ public final class Translator<T: Real> {
     }
 
     /// The same for inputs with target text (prefixes, or with `options.scoring` the targets).
+    /// Each input is split into sentences (`TextPlan`), unless scoring, whose target text
+    /// belongs to the whole input; a prefix begins the first sentence.
     public func translations(
+        _ inputs: [TranslationInput], firstIndex: Int, warn: (String, Int) -> Void = { _, _ in }
+    ) -> [Translation] {
+        if options.scoring { return sentenceTranslations(inputs, firstIndex: firstIndex, warn: warn) }
+        let plan = TextPlan(inputs, pipeline: pipeline, format: options.format, split: options.split,
+                            maxSourceLength: options.maxSourceLength) { warn($0, firstIndex + $1) }
+        return plan.assemble(sentenceTranslations(plan.sentences, firstIndex: 0), firstIndex: firstIndex)
+    }
+
+    /// Translations of inputs each searched as one sentence.
+    func sentenceTranslations(
         _ inputs: [TranslationInput], firstIndex: Int, warn: (String, Int) -> Void = { _, _ in }
     ) -> [Translation] {
         var searchInputs: [SearchInput] = [], sourceTokens: [[String]] = [], targetTokens: [[String]] = []
@@ -123,8 +136,8 @@ public final class Translator<T: Real> {
             var sources: [[Int32]] = []
             for (m, memberPipeline) in pipelines.enumerated() {
                 let source = Self.source(input.source, pipeline: memberPipeline, maxSourceLength: options.maxSourceLength)
-                if m == 0, let length = source.cutFrom {
-                    warn("source of \(length) subwords cut to \(options.maxSourceLength)", firstIndex + j)
+                if let length = source.cutFrom {
+                    warn("source of \(length) subwords cut to \(options.maxSourceLength)" + (m > 0 ? " by model \(m + 1)" : ""), firstIndex + j)
                 }
                 sources.append(source.ids)
                 if m == 0 { sourceTokens.append(source.tokens) }
@@ -141,7 +154,7 @@ public final class Translator<T: Real> {
             Translation(index: firstIndex + j, sourceTokens: sourceTokens[j],
                         outputs: list.map {
                             Self.output($0, source: sourceTokens[j], pipeline: pipeline, replaceUnknown: options.replaceUnknown,
-                                        prefix: targetTokens[j], alignment: options.alignment)
+                                        prefix: targetTokens[j], alignment: options.alignment || options.format == .html)
                         })
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MTCore
+import MTText
 
 /// Reading request bodies into `TranslateRequest`s. Every way a body can be wrong — not
 /// UTF-8, not JSON, wrong types, missing fields — is a `ServeError` of status 400 (415 for
@@ -22,51 +23,77 @@ public enum RequestParsing {
         }
     }
 
-    /// LibreTranslate's POST /translate: a JSON object, or a form
-    /// (application/x-www-form-urlencoded or multipart is refused: 415).
-    /// Fields `q` (string or array of strings), `source`, `target`, `format` (`text`;
-    /// `html` is refused), `alternatives`, and ours, `options`; others (`api_key`) are ignored.
-    public static func libreTranslate(body: [UInt8], contentType: String?) throws -> TranslateRequest {
+    /// The fields of a LibreTranslate body: a JSON object, or a form
+    /// (application/x-www-form-urlencoded), whose values are all strings; 415 for another
+    /// media type.
+    static func libreTranslateFields(body: [UInt8], contentType: String?) throws -> (fields: [String: JSONValue], isForm: Bool) {
         let type = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var fields: [String: JSONValue]
         switch type {
         case "application/x-www-form-urlencoded"?:
-            fields = try form(text(body)).mapValues { .string($0) }
+            return (try form(text(body)).mapValues { .string($0) }, true)
+        case "application/json"?, nil:
+            guard case .object(let o) = try json(body) else {
+                throw ServeError.badRequest("the body must be a JSON object with a field q")
+            }
+            return (o, false)
+        case let other?:
+            throw ServeError(415, "unsupported content type '\(other)' (send application/json or a form)")
+        }
+    }
+
+    /// LibreTranslate's `q`: a string (`single`) or a non-empty array of strings.
+    static func query(_ fields: [String: JSONValue], missing: String) throws -> (lines: [String], single: Bool) {
+        switch fields["q"] {
+        case nil, .null?: throw ServeError.badRequest(missing)
+        case .string(let s)?: return ([s], true)
+        case .array(let items)?:
+            let lines = try items.map {
+                guard case .string(let s) = $0 else { throw ServeError.badRequest("q must be a string or an array of strings") }
+                return s
+            }
+            guard !lines.isEmpty else { throw ServeError.badRequest("q is an empty array") }
+            return (lines, false)
+        default: throw ServeError.badRequest("q must be a string or an array of strings")
+        }
+    }
+
+    /// LibreTranslate's POST /detect: `q` as for /translate (a string or an array of
+    /// strings, in a JSON object or a form); other fields (`api_key`) are ignored. A `q` of
+    /// nothing but white space is a 400.
+    public static func detect(body: [UInt8], contentType: String?) throws -> [String] {
+        let (fields, _) = try libreTranslateFields(body: body, contentType: contentType)
+        let (lines, _) = try query(fields, missing: "missing q: the text to detect the language of")
+        guard lines.contains(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+            throw ServeError.badRequest("q is empty: no text to detect the language of")
+        }
+        return lines
+    }
+
+    /// LibreTranslate's POST /translate: a JSON object, or a form
+    /// (application/x-www-form-urlencoded or multipart is refused: 415).
+    /// Fields `q` (string or array of strings), `source`, `target`, `format` (`text` or
+    /// `html`), `alternatives`, and ours, `options`; others (`api_key`) are ignored.
+    public static func libreTranslate(body: [UInt8], contentType: String?) throws -> TranslateRequest {
+        let read = try libreTranslateFields(body: body, contentType: contentType)
+        var fields = read.fields
+        if read.isForm {
             // Numbers arrive as text in a form.
             if case .string(let a)? = fields["alternatives"] {
                 guard let n = Int(a) else { throw ServeError.badRequest("alternatives must be an integer") }
                 fields["alternatives"] = .integer(Int64(n))
             }
             if case .string(let o)? = fields["options"] { fields["options"] = try json(Array(o.utf8)) }
-        case "application/json"?, nil:
-            guard case .object(let o) = try json(body) else {
-                throw ServeError.badRequest("the body must be a JSON object with a field q")
-            }
-            fields = o
-        case let other?:
-            throw ServeError(415, "unsupported content type '\(other)' (send application/json or a form)")
         }
-        let lines: [String], single: Bool
-        switch fields["q"] {
-        case nil, .null?: throw ServeError.badRequest("missing q: the text to translate")
-        case .string(let s)?: (lines, single) = ([s], true)
-        case .array(let items)?:
-            lines = try items.map {
-                guard case .string(let s) = $0 else { throw ServeError.badRequest("q must be a string or an array of strings") }
-                return s
-            }
-            guard !lines.isEmpty else { throw ServeError.badRequest("q is an empty array") }
-            single = false
-        default: throw ServeError.badRequest("q must be a string or an array of strings")
-        }
+        let (lines, single) = try query(fields, missing: "missing q: the text to translate")
         let f = JSONFields(fields)
         var request = TranslateRequest(style: .libreTranslate(single: single), lines: lines)
         request.source = try f.string("source")
         request.target = try f.string("target")
-        switch try f.string("format") {
-        case nil, "text"?: break
-        case "html"?: throw ServeError.badRequest("format 'html' is not supported: send plain text with format 'text'")
-        case let other?: throw ServeError.badRequest("unknown format \(ServeError.quoted(other)) (use 'text')")
+        if let format = try f.string("format") {
+            guard let known = TextFormat(rawValue: format) else {
+                throw ServeError.badRequest("unknown format \(ServeError.quoted(format)) (known: \(TextFormat.names))")
+            }
+            request.format = known
         }
         let alternatives = try f.integer("alternatives") ?? 0
         guard alternatives >= 0 else { throw ServeError.badRequest("alternatives must be 0 or more") }

@@ -43,14 +43,14 @@ enum ResponseJSON {
     /// `alternatives` when asked for, `detectedLanguage` for source `auto`, and our `details`.
     static func libreTranslate(_ ts: [Translation], single: Bool, request: TranslateRequest,
                                settings: SearchSettings, model: ServedModel) -> JSONValue {
+        // One detection for the whole request, as LibreTranslate repeats it for each item.
+        let detected = request.source == nil || request.source == "auto" ? LanguageDetection.detected(request.lines, by: model) : nil
         func one(_ t: Translation) -> [String: JSONValue] {
             var o: [String: JSONValue] = ["translatedText": .string(t.outputs.first?.text ?? "")]
             if request.alternatives > 0 {
                 o["alternatives"] = .array(outputs(t, request.alternatives + 1).dropFirst().map { .string($0?.text ?? "") })
             }
-            if request.source == nil || request.source == "auto" {
-                o["detectedLanguage"] = .object(["language": .string(model.sourceLanguage), "confidence": .integer(100)])
-            }
+            if let detected { o["detectedLanguage"] = detected.json }
             if request.options.scores || request.options.attention {
                 o["details"] = details(t, nBest: settings.nBest, attention: request.options.attention)
             }

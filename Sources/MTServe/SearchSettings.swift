@@ -13,6 +13,8 @@ public struct SearchSettings: Hashable, Sendable {
     public var replaceUnknown = false
     /// Keep and return the attention weights of the best output.
     public var attention = false
+    /// Keep each output's word alignment (HTML places its inline elements by it).
+    public var alignment = false
     /// Longer sources are cut to this many subwords (a server setting, not a request's).
     public var maxSourceLength = 250
 
@@ -26,7 +28,7 @@ public struct SearchSettings: Hashable, Sendable {
         o.lengthPenalty = lengthPenalty
         o.maxLengthRatio = maxLengthRatio
         o.earlyStop = earlyStop
-        o.keepAlignment = replaceUnknown
+        o.keepAlignment = replaceUnknown || alignment
         o.keepAttention = attention
         return o
     }

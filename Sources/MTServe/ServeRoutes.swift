@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MTCore
 import MTDecode
+import MTText
 import NIOCore
 
 /// The server's state that routes share: the models, the batching service, the settings
@@ -48,6 +49,7 @@ public enum ServeRoutes {
                 return try await translate(r, state)
             }
         }
+        router.post("/detect") { request, _ in try await detect(request, state) }
         router.post("/translator/translate") { request, _ in
             try await translating(request, state) { body in try await translate(RequestParsing.openNMT(body: body), state) }
         }
@@ -87,17 +89,42 @@ public enum ServeRoutes {
         return response
     }
 
+    /// Translates a request's texts: each is split into sentences (HTML into its blocks'
+    /// sentences), which join the batches like any others, and the request resumes with the
+    /// texts joined again. The sentence limit counts the sentences, the character limit the
+    /// characters as sent.
     static func translate(_ r: TranslateRequest, _ state: ServeState) async throws -> Response {
-        try r.check(state.config.limits)
-        let model = try state.registry.resolve(model: r.model, source: r.source, target: r.target)
-        let settings = try r.settings(defaults: state.config.defaults, limits: state.config.limits)
-        let ts = try await state.service.translate(r.lines, model: model, settings: settings)
+        let limits = state.config.limits
+        try r.check(limits)
+        let model = try state.registry.resolve(model: r.model, source: r.source, target: r.target, text: r.lines)
+        var settings = try r.settings(defaults: state.config.defaults, limits: limits)
+        settings.alignment = r.format == .html
+        let plan = model.plan(r.lines, format: r.format, maxSourceLength: settings.maxSourceLength)
+        try r.check(sentences: plan.sentences.count, limits)
+        let sentences = try await state.service.translate(plan.sentences.map(\.source), model: model, settings: settings)
+        let ts = plan.assemble(sentences)
         switch r.style {
         case .libreTranslate(let single):
             return json(ResponseJSON.libreTranslate(ts, single: single, request: r, settings: settings, model: model))
         case .openNMT:
             return json(ResponseJSON.openNMT(ts, lines: r.lines, settings: settings, request: r))
         }
+    }
+
+    /// LibreTranslate's POST /detect: the served source languages for `q`, best first, within
+    /// the limits of a translation request. Detection is quick: the connection stays open.
+    static func detect(_ request: Request, _ state: ServeState) async throws -> Response {
+        let limit = state.config.limits.maxBodyBytes
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw ServeError(413, "the body is over the limit max_body_bytes \(limit)")
+        }
+        let lines = try RequestParsing.detect(body: Array(buffer: body), contentType: request.headers[.contentType])
+        try TranslateRequest(style: .libreTranslate(single: lines.count == 1), lines: lines).check(state.config.limits)
+        return json(.array(try LanguageDetection.detect(lines, among: state.registry.all).map(\.json)))
     }
 
     static func describe(_ m: ServedModel) -> JSONValue {

@@ -20,6 +20,8 @@ public final class ServedModel: @unchecked Sendable {
     /// outputs read only its vocabulary, which never changes.
     let pipeline: TextPipeline
     private let lock = NSLock()
+    /// What language detection needs of the source side (built on first use).
+    let sourceProfile: SourceProfile
 
     public init(id: String, path: String, loaded: LoadedModel) {
         self.id = id
@@ -27,6 +29,7 @@ public final class ServedModel: @unchecked Sendable {
         loadedAt = Date()
         model = loaded.model
         pipeline = loaded.pipeline
+        sourceProfile = SourceProfile(pipeline: loaded.pipeline)
         sourceLanguage = loaded.pipeline.settings.sourceLanguage
         targetLanguage = loaded.pipeline.settings.targetLanguage
         model.prepareForTranslation()
@@ -45,6 +48,15 @@ public final class ServedModel: @unchecked Sendable {
             let s = Translator<Float>.source($0, pipeline: pipeline, maxSourceLength: maxSourceLength)
             return (s.tokens, s.ids)
         }
+    }
+
+    /// The sentences of `texts` and how their translations join (`TextPlan`), as
+    /// mt-translate splits them.
+    func plan(_ texts: [String], format: TextFormat, maxSourceLength: Int) -> TextPlan {
+        lock.lock()
+        defer { lock.unlock() }
+        return TextPlan(texts.map { TranslationInput(source: $0) }, pipeline: pipeline, format: format,
+                        maxSourceLength: maxSourceLength)
     }
 
     func translates(from source: String?, to target: String?) -> Bool {
@@ -99,9 +111,11 @@ public final class ModelRegistry: @unchecked Sendable {
     }
 
     /// The model for a request: the one it names, else the one that translates its
-    /// languages (the first served when it names none); 404 for an unknown id, 400 for
-    /// languages no model has or a source `auto` that fits several.
-    public func resolve(model id: String?, source: String?, target: String?) throws -> ServedModel {
+    /// languages (the first served when it names none); when a source `auto` (or none)
+    /// fits several, the one whose language `LanguageDetection` ranks first for `text`.
+    /// 404 for an unknown id, 400 for languages no model has, or for text that tells
+    /// nothing of its language when several fit.
+    public func resolve(model id: String?, source: String?, target: String?, text: [String] = []) throws -> ServedModel {
         let all = self.all
         let served = all.map { "\($0.id) (\($0.direction))" }.joined(separator: ", ")
         if let id {
@@ -117,8 +131,7 @@ public final class ModelRegistry: @unchecked Sendable {
             throw ServeError.badRequest("no model translates \(ServeError.language(source, or: "auto"))→\(ServeError.language(target, or: "?")) (serving: \(served))")
         }
         if fitting.count > 1 && (source != nil || target != nil) && (source == nil || source == "auto") {
-            throw ServeError.badRequest(
-                "source 'auto' fits several models (\(fitting.map(\.id).joined(separator: ", "))): give source or options.model")
+            return try LanguageDetection.choose(text, among: fitting)
         }
         return first
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MTCore
+import MTText
 
 /// A translation request as the routes read it, whichever API it came through: the lines
 /// in order, which model (by id or by languages), and the options over the defaults.
@@ -12,7 +13,10 @@ public struct TranslateRequest: Equatable, Sendable {
     }
 
     public var style: Style
+    /// The texts to translate (`q`'s strings, OpenNMT-py's `src`s), each split into sentences.
     public var lines: [String]
+    /// Plain text or HTML (LibreTranslate's `format`).
+    public var format = TextFormat.text
     /// A model id (our `options.model`, OpenNMT-py's `id`).
     public var model: String?
     /// Language codes; nil or "auto" for the source: whichever model fits the target.
@@ -32,14 +36,20 @@ public struct TranslateRequest: Equatable, Sendable {
         try options.settings(over: defaults, alternatives: alternatives, limits: limits)
     }
 
-    /// Refuses requests over the per-request limits, naming the limit.
+    /// Refuses requests over the per-request character limit: the characters (Unicode
+    /// scalars) of the texts as sent, white space and markup included.
     public func check(_ limits: ServeLimits) throws {
-        if lines.count > limits.maxSentences {
-            throw ServeError.badRequest("\(lines.count) sentences are over the limit max_sentences \(limits.maxSentences)")
-        }
         let characters = lines.reduce(0) { $0 + $1.unicodeScalars.count }
         if characters > limits.maxCharacters {
             throw ServeError.badRequest("\(characters) characters are over the limit max_characters \(limits.maxCharacters)")
+        }
+    }
+
+    /// Refuses requests over the sentence limit: the sentences the texts hold, as split for
+    /// translation (an array's strings count for what they hold, not one each).
+    public func check(sentences: Int, _ limits: ServeLimits) throws {
+        if sentences > limits.maxSentences {
+            throw ServeError.badRequest("\(sentences) sentences are over the limit max_sentences \(limits.maxSentences)")
         }
     }
 }

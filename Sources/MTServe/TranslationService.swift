@@ -169,7 +169,7 @@ public final class TranslationService: @unchecked Sendable {
         let source = p.sources[s.index].tokens
         let t = Translation(index: s.index, sourceTokens: source, outputs: list.map {
             Translator<Float>.output($0, source: source, pipeline: p.model.pipeline,
-                                     replaceUnknown: p.settings.replaceUnknown)
+                                     replaceUnknown: p.settings.replaceUnknown, alignment: p.settings.alignment)
         })
         condition.lock()
         guard requests[s.request] === p else { condition.unlock(); return }   // ended meanwhile

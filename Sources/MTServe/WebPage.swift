@@ -29,7 +29,7 @@ enum WebPage {
   <label>Beam <input id="beam" type="number" min="1" max="16" value="5" style="width:4rem"></label>
   <label>Alternatives <input id="alternatives-count" type="number" min="0" max="8" value="3" style="width:4rem"></label>
 </div>
-<textarea id="source" placeholder="Text to translate, one sentence per line"></textarea>
+<textarea id="source" placeholder="Text to translate: a sentence, paragraphs, several lines"></textarea>
 <div class="bar"><button id="translate">Translate</button><span id="status"></span></div>
 <div id="translation"></div>
 <ol id="alternatives"></ol>
@@ -43,9 +43,10 @@ fetch('/models').then(r => r.json()).then(models => {
   }
 });
 $('translate').addEventListener('click', async () => {
-  const lines = $('source').value.split('\n');
+  // The whole text as one: the server splits it into sentences and keeps its lines.
+  const text = $('source').value;
   const alternatives = Math.max(0, parseInt($('alternatives-count').value || '0', 10));
-  const body = { q: lines, alternatives: alternatives,
+  const body = { q: text, alternatives: alternatives,
                  options: { model: $('model').value, beam_size: Math.max(alternatives + 1, parseInt($('beam').value || '5', 10)), scores: true } };
   $('status').textContent = 'translating…'; $('status').className = '';
   const start = performance.now();
@@ -54,10 +55,10 @@ $('translate').addEventListener('click', async () => {
     const data = await r.json();
     const ms = performance.now() - start;
     if (!r.ok) throw new Error(data.error || r.statusText);
-    $('translation').textContent = data.translatedText.join('\n');
+    $('translation').textContent = data.translatedText;
     $('alternatives').replaceChildren();
-    // The n-best list of the first line, best first, with its scores.
-    for (const o of data.details[0].outputs) {
+    // The n-best list of the text, best first, with its scores.
+    for (const o of data.details.outputs) {
       const li = document.createElement('li');
       li.textContent = o.text;
       const s = document.createElement('span'); s.className = 'score'; s.textContent = o.score.toFixed(4);

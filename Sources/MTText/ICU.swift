@@ -62,3 +62,37 @@ final class WordBreaker {
         return ends[0..<Int(n)]
     }
 }
+
+/// A reusable ICU sentence break iterator (UBRK_SENTENCE) for a locale, with the locale's
+/// abbreviation suppressions ("@ss=standard": "Mr." or "z. B." end no sentence).
+/// Not thread-safe: one per thread.
+final class SentenceBreaker {
+    private let handle: OpaquePointer
+    private var ends: [Int32] = []
+
+    init(language: String) throws {
+        // The root locale has no suppressions; a language with none in ICU falls back to root.
+        let locale = language.isEmpty ? "" : "\(language)@ss=standard"
+        var status: Int32 = 0
+        guard let h = cicu_sentence_breaker_open(locale, &status), status <= 0 else {
+            throw TextError("cannot open the ICU sentence break iterator: \(String(cString: cicu_error_name(status)))", at: "locale '\(locale)'")
+        }
+        handle = h
+    }
+
+    deinit { cicu_sentence_breaker_close(handle) }
+
+    /// End offsets (in UTF-16 units) of the sentences of `text`, each with the spaces and
+    /// line break that follow it.
+    func sentenceEnds(_ text: [UInt16]) throws -> ArraySlice<Int32> {
+        if ends.count < text.count { ends = [Int32](repeating: 0, count: text.count) }
+        var status: Int32 = 0
+        let n = text.withUnsafeBufferPointer { src in
+            ends.withUnsafeMutableBufferPointer { dst in
+                cicu_sentence_breaker_split(handle, src.baseAddress, Int32(src.count), dst.baseAddress, Int32(dst.count), &status)
+            }
+        }
+        if status > 0 { throw TextError("ICU sentence segmentation failed: \(String(cString: cicu_error_name(status)))", at: "ICU") }
+        return ends[0..<Int(n)]
+    }
+}

@@ -91,6 +91,15 @@ public final class LineReader {
         }
     }
 
+    /// Everything not read yet, as it is (line ends included), decoded.
+    public func remainingText() throws -> String {
+        while !atEnd { try fill() }
+        let bytes = buffer[start...]
+        start = buffer.count
+        lineNumber += 1
+        return bytes.withUnsafeBufferPointer { decode($0) }
+    }
+
     /// Every remaining line.
     public func readAll() throws -> [String] {
         var lines: [String] = []

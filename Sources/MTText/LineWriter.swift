@@ -28,6 +28,12 @@ public final class LineWriter {
         if lineBuffered || buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Writes `text` as it is, with no line end of its own.
+    public func write(text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if lineBuffered || buffer.count >= 1 << 16 { try flush() }
+    }
+
     public func flush() throws {
         guard !buffer.isEmpty else { return }
         let ok = buffer.withUnsafeBytes { writeAll(fd, $0) }

@@ -50,6 +50,12 @@ public enum Normalizer {
         return out
     }
 
+    /// Unicode White_Space, of a scalar.
+    @inline(__always)
+    static func isWhiteSpace(_ s: Unicode.Scalar) -> Bool {
+        s.value <= 0xFFFF && isWhiteSpace(UInt16(s.value))
+    }
+
     /// Unicode White_Space (all in the BMP, so one UTF-16 unit each).
     @inline(__always)
     static func isWhiteSpace(_ u: UInt16) -> Bool {

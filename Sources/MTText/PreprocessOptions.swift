@@ -19,6 +19,8 @@ public struct PreprocessOptions: Sendable {
     public var minFrequency = 1
     public var maxSize = 0
     public var maxLength = 100
+    /// Split translation input into sentences (recorded in the settings, so in every model).
+    public var sentenceSplit = true
 
     public init(trainSource: String, trainTarget: String, outputDirectory: String) {
         self.trainSource = trainSource
@@ -39,6 +41,7 @@ public struct PreprocessOptions: Sendable {
         s.minFrequency = minFrequency
         s.maxSize = maxSize
         s.maxLength = maxLength
+        s.sentenceSplit = sentenceSplit ? PreprocessSettings.icuSentenceSplit : PreprocessSettings.noSentenceSplit
         s.trainSource = trainSource
         s.trainTarget = trainTarget
         s.validSource = validSource

@@ -16,6 +16,15 @@ public struct PreprocessSettings: Codable, Equatable, Sendable {
     public var minFrequency = 1
     /// 0: no limit.
     public var maxSize = 0
+    /// How translation splits input text into sentences (training data stays one pair a
+    /// line): "icu", ICU's sentence rules in the source language's locale with its
+    /// abbreviations and `SentenceSplitter`'s corrections, or "none". Absent (files written
+    /// before the setting existed): "icu".
+    public var sentenceSplit: String? = PreprocessSettings.icuSentenceSplit
+    public static let icuSentenceSplit = "icu"
+    public static let noSentenceSplit = "none"
+    /// Whether translation splits input into sentences.
+    public var splitsSentences: Bool { (sentenceSplit ?? Self.icuSentenceSplit) != Self.noSentenceSplit }
     /// Longest training pair kept, in subword tokens per side; 0: no limit.
     public var maxLength = 100
 
@@ -52,6 +61,9 @@ public struct PreprocessSettings: Codable, Equatable, Sendable {
         }
         guard decoded.formatVersion == PreprocessSettings.currentFormatVersion else {
             throw TextError("unsupported settings format version \(decoded.formatVersion) (this build reads \(PreprocessSettings.currentFormatVersion))", at: location)
+        }
+        if let split = decoded.sentenceSplit, split != Self.icuSentenceSplit, split != Self.noSentenceSplit {
+            throw TextError("unknown sentence split '\(split)' (this build knows '\(Self.icuSentenceSplit)' and '\(Self.noSentenceSplit)')", at: location)
         }
         self = decoded
     }

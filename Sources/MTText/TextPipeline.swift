@@ -19,6 +19,7 @@ public final class TextPipeline {
     private let sourceTokenizer: WordTokenizer
     private let targetTokenizer: WordTokenizer
     private let sourceBPE: BPE
+    private let splitter: SentenceSplitter
     private let targetBPE: BPE
 
     /// Checks that the vocabularies and codes are the ones `settings` records
@@ -40,6 +41,7 @@ public final class TextPipeline {
         self.targetVocabulary = targetVocabulary
         sourceTokenizer = try WordTokenizer(lowercase: settings.lowercase, locale: settings.sourceLanguage)
         targetTokenizer = try WordTokenizer(lowercase: settings.lowercase, locale: settings.targetLanguage)
+        splitter = try SentenceSplitter(language: settings.sourceLanguage)
         sourceBPE = BPE(codes: sourceCodes)
         targetBPE = sourceCodes == targetCodes ? sourceBPE : BPE(codes: targetCodes)
     }
@@ -65,6 +67,15 @@ public final class TextPipeline {
     /// Normalised (and lowercased, if set) line: what `detokenize` returns.
     public func normalize(_ line: String, side: Side = .source) -> String {
         tokenizer(side).normalize(line)
+    }
+
+    /// Source text as sentences with what lies between them, the first step of translation:
+    /// by `SentenceSplitter` in the source language, or the whole text as one sentence when
+    /// the settings say "none" (each line one sentence). With `lineBreaks` false (HTML) a
+    /// line break is a space.
+    public func sentences(_ text: String, lineBreaks: Bool = true) -> SentenceSegments {
+        if settings.splitsSentences { return splitter.split(text, lineBreaks: lineBreaks) }
+        return lineBreaks ? SentenceSegments(lines: text) : SentenceSegments(whole: text)
     }
 
     /// Word tokens, before BPE.

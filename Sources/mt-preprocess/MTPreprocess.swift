@@ -41,6 +41,10 @@ struct Prepare: ParsableCommand {
     @Option(help: "Leave out of the vocabularies tokens seen fewer times.") var minFreq = 1
     @Option(help: "Largest vocabulary, specials not counted (0: no limit).") var maxSize = 0
     @Option(help: "Leave out training pairs longer than this many subword tokens on either side (0: no limit).") var maxLength = 100
+    @Flag(inversion: .prefixedNo, help: """
+        Record in the model that translation splits each input line into sentences (ICU, in \
+        the --src-lang locale); --no-sentence-split for models of multi-sentence segments.
+        """) var sentenceSplit = true
 
     func run() throws {
         var o = PreprocessOptions(trainSource: trainSrc, trainTarget: trainTgt, outputDirectory: out)
@@ -50,6 +54,7 @@ struct Prepare: ParsableCommand {
         o.bpeMerges = bpeMerges
         o.jointBPE = jointBpe
         o.lowercase = lowercase
+        o.sentenceSplit = sentenceSplit
         o.sourceLanguage = srcLang
         o.targetLanguage = tgtLang
         o.minFrequency = minFreq

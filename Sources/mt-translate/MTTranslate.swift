@@ -20,8 +20,13 @@ struct MTTranslate: ParsableCommand {
         abstract: "Translate lines from stdin (or --input) to stdout with a trained model.",
         discussion: """
             The model file carries the text pipeline: input lines are normalised, tokenised, \
-            lowercased and BPE-split as in preprocessing, and outputs are detokenised. Exactly one \
-            output line per input line, in order (an empty line for an empty line); with --n-best K, \
+            lowercased and BPE-split as in preprocessing, and outputs are detokenised. Each line is \
+            split into sentences (ICU, in the source language), which are translated in the same \
+            length-sorted batches as everything else and joined again with the line's own spaces \
+            (none between sentences of a target written without spaces); --no-split translates \
+            each line as one sentence. A sentence longer than --max-source-length is translated in \
+            pieces cut at clause boundaries, with a warning. Exactly one output line per input \
+            line, in order (an empty line for an empty line); with --n-best K, \
             K lines per input of the form `INDEX ||| hypothesis ||| score`, INDEX the 0-based input \
             line number. The score is Σ log p(y_t) over the output tokens and </s> (when produced), \
             divided by the GNMT length penalty ((5 + n) / 6)^α, n the number of those tokens and α \
@@ -34,6 +39,14 @@ struct MTTranslate: ParsableCommand {
             log-probability and that divided by its subwords and </s>. --alignment appends \
             ` ||| ` and the word alignment `s-t …` (0-based positions of the space-separated \
             words of the source and of the output) to each output line, or a column when scoring.
+
+            On a line of several sentences: the k-th of --n-best joins each sentence's k-th best \
+            and its score is the sum of theirs; --alignment and --attention point at positions in \
+            the whole line (attention rows are zero outside their own sentence); a --prefix begins \
+            the first sentence; --score scores each line as one sentence, since its target belongs \
+            to the whole line. --format html reads the whole input as one HTML document: text is \
+            translated block by block, inline elements follow the words they covered, and tags, \
+            comments and the content of script, style, code and pre are kept as they are.
             """)
 
     @Option(help: "A model file (from mt-train); repeated, the ensemble of the models.") var model: [String] = []
@@ -73,6 +86,15 @@ struct MTTranslate: ParsableCommand {
         Translate with int8 products: the encoder's and decoder's weights quantised once per \
         output row at load, each product's inputs per row.
         """) var int8 = false
+    @Flag(help: """
+        Translate each input line as it is, as one sentence; by default a line is split into \
+        sentences (as the model's preprocessing settings say), translated sentence by sentence \
+        and joined again with the line's own spaces.
+        """) var noSplit = false
+    @Option(help: """
+        `text` (one text per line) or `html`: the whole input is one HTML document whose text is \
+        translated and whose markup is kept.
+        """) var format = "text"
     @Flag(help: "When done, print the time taken and the speed to standard error.") var verbose = false
 
     static func main() {
@@ -98,6 +120,11 @@ struct MTTranslate: ParsableCommand {
         options.tokenScores = tokenScores
         options.alignment = alignment
         options.int8 = int8
+        options.split = !noSplit
+        guard let textFormat = TextFormat(rawValue: format) else {
+            throw ProgramError("unknown --format '\(format)' (known: \(TextFormat.names))", at: "command line")
+        }
+        options.format = textFormat
         if int8, let problem = Int8Weight.kernelChoiceProblem { throw ProgramError(problem, at: "environment") }
         if score && shortlist != nil { throw ProgramError("--score takes no --shortlist", at: "command line") }
         if let problem = options.problem { throw ProgramError(problem, at: "command line") }
@@ -136,9 +163,10 @@ struct MTTranslate: ParsableCommand {
         let translator = Translator(models: ensemble.map(\.model), pipelines: ensemble.map(\.pipeline), options: options)
         let stream = TranslationStream(translator: translator, chunkSize: TranslationOptions.chunkSize(batchSize: options.batchSize))
         let ready = DispatchTime.now()
-        let lines = try stream.run(reader: reader, targets: targets, output: LineWriter(), attention: attentionFile) {
-            StandardError.write("mt-translate: warning: \($0)\n")
-        }
+        let warn = { (message: String) in StandardError.write("mt-translate: warning: \(message)\n") }
+        let lines = textFormat == .html
+            ? try stream.runDocument(reader: reader, output: LineWriter(), attention: attentionFile, warn: warn)
+            : try stream.run(reader: reader, targets: targets, output: LineWriter(), attention: attentionFile, warn: warn)
         if verbose {
             let setup = seconds(from: started, to: ready), translation = seconds(from: ready, to: .now())
             StandardError.write(String(
@@ -160,6 +188,9 @@ struct MTTranslate: ParsableCommand {
         if score && (prefix != nil || prefixColumn) { return "--score takes no prefix" }
         if prefix != nil && prefixColumn { return "give prefixes by --prefix or --prefix-column, not both" }
         if score && nBest != nil { return "--score takes no --n-best" }
+        if format == TextFormat.html.rawValue && (score || prefix != nil || prefixColumn) {
+            return "--format html takes no --score or prefix"
+        }
         return nil
     }
 

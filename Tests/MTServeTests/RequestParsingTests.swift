@@ -37,7 +37,7 @@ import Testing
         expectError(400, "empty array") { try libre(#"{"q": []}"#) }
         expectError(400, "not valid JSON") { try libre(#"{"q": "a""#) }
         expectError(400, "JSON object") { try libre(#"["a"]"#) }
-        expectError(400, "format 'html' is not supported") { try libre(#"{"q": "a", "format": "html"}"#) }
+        expectError(400, "unknown format 'xml' (known: 'text', 'html')") { try libre(#"{"q": "a", "format": "xml"}"#) }
         expectError(400, "source must be a string") { try libre(#"{"q": "a", "source": 1}"#) }
         expectError(400, "alternatives must be an integer") { try libre(#"{"q": "a", "alternatives": "two"}"#) }
         expectError(400, "alternatives must be 0 or more") { try libre(#"{"q": "a", "alternatives": -1}"#) }
@@ -99,7 +99,7 @@ import Testing
         var limits = ServeLimits()
         limits.maxSentences = 2
         limits.maxCharacters = 5
-        expectError(400, "3 sentences are over the limit max_sentences 2") { try libre(#"{"q": ["a", "b", "c"]}"#).check(limits) }
+        expectError(400, "3 sentences are over the limit max_sentences 2") { try libre(#"{"q": ["a", "b", "c"]}"#).check(sentences: 3, limits) }
         expectError(400, "6 characters are over the limit max_characters 5") { try libre(#"{"q": ["äbc", "def"]}"#).check(limits) }
         try libre(#"{"q": ["äb", "def"]}"#).check(limits)
     }

@@ -34,4 +34,23 @@ int32_t cicu_word_breaker_split(cicu_word_breaker *breaker,
                                 const uint16_t *text, int32_t length,
                                 int32_t *ends, int32_t capacity, int32_t *status);
 
+/// A sentence break iterator (UBRK_SENTENCE) for `locale`, which may carry ICU's
+/// abbreviation suppressions ("de@ss=standard").
+typedef struct cicu_sentence_breaker cicu_sentence_breaker;
+
+cicu_sentence_breaker *cicu_sentence_breaker_open(const char *locale, int32_t *status);
+void cicu_sentence_breaker_close(cicu_sentence_breaker *breaker);
+
+/// Writes the end offset of every sentence of `text` into `ends` (at most `capacity`,
+/// which `length` always suffices for) and returns the number of sentences.
+int32_t cicu_sentence_breaker_split(cicu_sentence_breaker *breaker,
+                                    const uint16_t *text, int32_t length,
+                                    int32_t *ends, int32_t capacity, int32_t *status);
+
+/// The ICU script code (UScriptCode) of a code point: 0 Common, 1 Inherited, 25 Latin, ...
+int32_t cicu_script(int32_t codepoint);
+
+/// ICU's short name of a script code ("Latn", "Hani", "Cyrl"), or NULL.
+const char *cicu_script_short_name(int32_t script);
+
 #endif

@@ -1,0 +1,69 @@
+/// Splits text into sentences: ICU's sentence break rules in the language's locale with
+/// its abbreviation suppressions (`@ss=standard`), then a few corrections where those
+/// rules cut inside a sentence (`SentenceBreakCorrections`): a segment that goes on in
+/// lowercase, closing quotes set off by a space (« Viens ! » dit-il), abbreviations and
+/// ordinals that ICU's lists lack ("Dr.", "e.g.", "z. B.", "am 3. Mai").
+///
+/// Line breaks end sentences and are never joined over (a text's lines stay lines),
+/// unless `lineBreaks` is false, as for HTML, where a line break is a space.
+/// Holds an ICU iterator: not thread-safe, one per thread.
+public final class SentenceSplitter {
+    public let language: String
+    private let breaker: SentenceBreaker
+    private let corrections: SentenceBreakCorrections
+
+    /// - Parameter language: a BCP 47 / ICU language code ("en", "de", "zh"); "" splits by
+    ///   the root locale's rules, without abbreviations.
+    public init(language: String) throws {
+        self.language = language
+        breaker = try SentenceBreaker(language: language)
+        corrections = SentenceBreakCorrections(language: language)
+    }
+
+    public func split(_ text: String, lineBreaks: Bool = true) -> SentenceSegments {
+        let units = Array(text.utf16)
+        if units.isEmpty { return SentenceSegments(sentences: [], separators: [""]) }
+        var forICU = units
+        if !lineBreaks {
+            for i in forICU.indices where Self.isLineBreak(forICU[i]) { forICU[i] = 0x20 }
+        }
+        // ICU cannot fail on valid input; one sentence rather than lose text if it does.
+        let ends = (try? breaker.sentenceEnds(forICU)).map(Array.init) ?? [Int32(units.count)]
+        var pieces: [[UInt16]] = []
+        var start = 0
+        for e in ends {
+            pieces.append(Array(units[start..<Int(e)]))
+            start = Int(e)
+        }
+        if start < units.count { pieces.append(Array(units[start...])) }
+        return Self.segments(corrections.apply(pieces, lineBreaks: lineBreaks))
+    }
+
+    /// Pieces (each a sentence with the white space around it) to sentences and separators.
+    static func segments(_ pieces: [[UInt16]]) -> SentenceSegments {
+        var sentences: [String] = [], separators: [String] = []
+        var space: [UInt16] = []
+        for piece in pieces {
+            var a = 0, b = piece.count
+            while a < b && Normalizer.isWhiteSpace(piece[a]) { a += 1 }
+            while b > a && Normalizer.isWhiteSpace(piece[b - 1]) { b -= 1 }
+            space += piece[0..<a]
+            if a < b {
+                separators.append(String(decoding: space, as: UTF16.self))
+                sentences.append(String(decoding: piece[a..<b], as: UTF16.self))
+                space = Array(piece[b...])
+            } else {
+                space += piece[a...]
+            }
+        }
+        separators.append(String(decoding: space, as: UTF16.self))
+        return SentenceSegments(sentences: sentences, separators: separators)
+    }
+
+    static func isLineBreak(_ u: UInt16) -> Bool {
+        switch u {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+}
