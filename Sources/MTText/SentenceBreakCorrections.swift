@@ -8,8 +8,8 @@ struct SentenceBreakCorrections {
     let abbreviations: Set<String>
     /// Words that follow an ordinal number written with a full stop ("am 3. Mai").
     let afterOrdinals: Set<String>
-    /// Words CLDR lists as abbreviations that often end a sentence all the same ("um 8 Uhr.
-    /// Sie …"): a sentence ends after them before a capital letter.
+    /// Words CLDR lists as abbreviations that often end a sentence all the same ("Er fährt
+    /// um 8 Uhr ab. Sie …"): a sentence ends after them before a capital letter.
     let endingAbbreviations: Set<String>
 
     init(language: String) {
@@ -147,7 +147,7 @@ struct SentenceBreakCorrections {
                "vol.", "éd.", "chap.", "fig.", "n°.", "no.", "art.", "boul.", "bd."],
     ]
 
-    static let endingAbbreviations: [String: Set<String>] = ["de": ["Uhr."]]
+    static let endingAbbreviations: [String: Set<String>] = ["de": ["ab.", "her.", "vor.", "mehr.", "Uhr.", "Jahr."]]
 
     static let afterOrdinals: [String: Set<String>] = [
         "de": ["Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",

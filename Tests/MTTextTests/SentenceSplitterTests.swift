@@ -33,6 +33,8 @@ import Testing
         ("de", "Er sagte: „Komm her!“ Dann ging er.", ["Er sagte: „Komm her!“", "Dann ging er."]),
         ("de", "Die Linie Nr. 5 fährt um 8.30 Uhr ab. Sie ist pünktlich.",
          ["Die Linie Nr. 5 fährt um 8.30 Uhr ab.", "Sie ist pünktlich."]),
+        ("de", "Er kommt um 8 Uhr. Sie wartet schon. Es gibt nicht mehr. Das war vor einem Jahr.",
+         ["Er kommt um 8 Uhr.", "Sie wartet schon.", "Es gibt nicht mehr.", "Das war vor einem Jahr."]),
         ("de", "Im 19. Jahrhundert wuchs die Stadt stark. Heute leben dort 2,5 Mio. Menschen.",
          ["Im 19. Jahrhundert wuchs die Stadt stark.", "Heute leben dort 2,5 Mio. Menschen."]),
         ("de", "Ein Mann fährt Fahrrad. Eine Frau geht mit ihrem Hund spazieren.",
