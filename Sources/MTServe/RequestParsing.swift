@@ -30,7 +30,7 @@ public enum RequestParsing {
         let type = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         switch type {
         case "application/x-www-form-urlencoded"?:
-            return (try form(text(body)).mapValues { .string($0) }, true)
+            return (try form(text(body)).mapValues { $0.count == 1 ? .string($0[0]) : .array($0.map { .string($0) }) }, true)
         case "application/json"?, nil:
             guard case .object(let o) = try json(body) else {
                 throw ServeError.badRequest("the body must be a JSON object with a field q")
@@ -149,8 +149,10 @@ public enum RequestParsing {
     }
 
     /// The fields of an application/x-www-form-urlencoded body (`+` is a space).
-    static func form(_ text: String) throws -> [String: String] {
-        var fields: [String: String] = [:]
+    /// A name given several times keeps every value, in order (a form's way of sending an
+    /// array, as LibreTranslate's Python clients send a list `q`).
+    static func form(_ text: String) throws -> [String: [String]] {
+        var fields: [String: [String]] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ s: Substring) throws -> String {
@@ -159,7 +161,7 @@ public enum RequestParsing {
                 }
                 return d
             }
-            fields[try decode(parts[0])] = try decode(parts.count > 1 ? parts[1] : "")
+            fields[try decode(parts[0]), default: []].append(try decode(parts.count > 1 ? parts[1] : ""))
         }
         return fields
     }

@@ -44,7 +44,7 @@ enum ResponseJSON {
     static func libreTranslate(_ ts: [Translation], single: Bool, request: TranslateRequest,
                                settings: SearchSettings, model: ServedModel) -> JSONValue {
         // One detection for the whole request, as LibreTranslate repeats it for each item.
-        let detected = request.source == nil || request.source == "auto" ? LanguageDetection.detected(request.lines, by: model) : nil
+        let detected = request.source == nil || request.source == "auto" ? LanguageDetection.detected(request.words, by: model) : nil
         func one(_ t: Translation) -> [String: JSONValue] {
             var o: [String: JSONValue] = ["translatedText": .string(t.outputs.first?.text ?? "")]
             if request.alternatives > 0 {

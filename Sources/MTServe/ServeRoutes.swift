@@ -96,7 +96,7 @@ public enum ServeRoutes {
     static func translate(_ r: TranslateRequest, _ state: ServeState) async throws -> Response {
         let limits = state.config.limits
         try r.check(limits)
-        let model = try state.registry.resolve(model: r.model, source: r.source, target: r.target, text: r.lines)
+        let model = try state.registry.resolve(model: r.model, source: r.source, target: r.target, text: r.words)
         var settings = try r.settings(defaults: state.config.defaults, limits: limits)
         settings.alignment = r.format == .html
         let plan = model.plan(r.lines, format: r.format, maxSourceLength: settings.maxSourceLength)

@@ -31,6 +31,11 @@ public struct TranslateRequest: Equatable, Sendable {
         self.lines = lines
     }
 
+    /// What a language detection reads: the texts, an HTML text without its markup.
+    public var words: [String] {
+        format == .html ? lines.map { HTMLDocument($0).units.joined(separator: "\n") } : lines
+    }
+
     /// The search settings of this request over the server's defaults.
     public func settings(defaults: SearchSettings, limits: ServeLimits) throws -> SearchSettings {
         try options.settings(over: defaults, alternatives: alternatives, limits: limits)

@@ -79,6 +79,8 @@ public final class TranslationService: @unchecked Sendable {
     /// Translations of `lines` (in order) by `model`, or a `ServeError`: 503 when the queue
     /// is full, 504 after the time limit; CancellationError when the task is cancelled.
     public func translate(_ lines: [String], model: ServedModel, settings: SearchSettings) async throws -> [Translation] {
+        // Nothing to search (a text of white space alone): nothing would ever resume the request.
+        if lines.isEmpty { return [] }
         let sources = model.encode(lines, maxSourceLength: settings.maxSourceLength)
         let id: Int = condition.withLock { nextRequest += 1; return nextRequest }
         return try await withTaskCancellationHandler {
