@@ -239,6 +239,7 @@ if ProcessInfo.processInfo.environment["SWIFTNMT_FUZZ"] != nil {
         ("fuzz-bleu", ["MTEval"]),
         ("fuzz-serve-request", ["MTServe"]),
         ("fuzz-html", ["MTText"]),
+        ("fuzz-sentences", ["MTText"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport", swiftSettings: commonSwiftSettings))
     for (name, dependencies) in fuzzTargets {

@@ -9,7 +9,7 @@
 # FUZZ_CONFIGURATION=debug builds faster and runs slower (default release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGETS="fuzz-text fuzz-bpe fuzz-safetensors fuzz-corpus fuzz-config fuzz-bleu fuzz-serve-request fuzz-html"
+TARGETS="fuzz-text fuzz-bpe fuzz-safetensors fuzz-corpus fuzz-config fuzz-bleu fuzz-serve-request fuzz-html fuzz-sentences"
 SCRATCH=.build-fuzz
 CONFIGURATION=${FUZZ_CONFIGURATION:-release}
 
