@@ -142,6 +142,12 @@ for n in 1 7 42 100 314; do
     "$(sed -n "${n}p" "$corpus/test.en")" "$(sed -n "${n}p" "$corpus/test.de")" "$(sed -n "${n}p" "$hyp")"
 done
 
+say "A paragraph: split into sentences, translated, joined with its own line breaks"
+paragraph="$(sed -n 1p "$corpus/test.en") $(sed -n 7p "$corpus/test.en")
+$(sed -n 42p "$corpus/test.en")"
+printf 'source:\n%s\n' "$paragraph"
+printf 'output:\n%s\n\n' "$(printf '%s\n' "$paragraph" | "$bin/mt-translate" --model "$model" --beam-size "$beam" "${threads_args[@]}")"
+
 # ---------------------------------------------------------------- 6. pictures
 log="$(ls "$work"/model*.tsv 2>/dev/null | head -1 || true)"
 if command -v python3 >/dev/null 2>&1; then
@@ -164,6 +170,6 @@ cat >&2 <<EOF
   test.attention.jsonl      attention weights of every test sentence
   training-curve.svg        loss and validation BLEU by step
   attention.svg             attention heatmap of test sentence 7
-Translate your own text:
-  echo "The teacher reads a book." | $bin/mt-translate --model $model
+Translate your own text (a line may hold several sentences):
+  echo "The teacher reads a book. She likes it." | $bin/mt-translate --model $model
 EOF

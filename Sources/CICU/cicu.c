@@ -1,6 +1,8 @@
 #include "cicu.h"
 
 #include <unicode/ubrk.h>
+#include <unicode/ures.h>
+#include <unicode/udata.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
@@ -87,4 +89,29 @@ int32_t cicu_script(int32_t codepoint) {
 
 const char *cicu_script_short_name(int32_t script) {
     return uscript_getShortName((UScriptCode)script);
+}
+
+int32_t cicu_sentence_exceptions(const char *locale, uint16_t *dest, int32_t capacity, int32_t *status) {
+    UErrorCode code = U_ZERO_ERROR;
+    int32_t length = 0;
+    UResourceBundle *bundle = ures_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "brkitr", locale, &code);
+    UResourceBundle *exceptions = ures_getByKey(bundle, "exceptions", NULL, &code);
+    UResourceBundle *list = ures_getByKey(exceptions, "SentenceBreak", NULL, &code);
+    if (U_SUCCESS(code)) {
+        int32_t n = ures_getSize(list);
+        for (int32_t i = 0; i < n; i++) {
+            int32_t size = 0;
+            UErrorCode item = U_ZERO_ERROR;
+            const UChar *word = ures_getStringByIndex(list, i, &size, &item);
+            if (U_FAILURE(item)) continue;
+            if (length > 0) { if (length < capacity) dest[length] = 0x0A; length++; }
+            for (int32_t k = 0; k < size; k++, length++) if (length < capacity) dest[length] = word[k];
+        }
+    }
+    ures_close(list);
+    ures_close(exceptions);
+    ures_close(bundle);
+    // A locale without the data has no exceptions, which is no error.
+    *status = length > capacity ? 15 /* U_BUFFER_OVERFLOW_ERROR */ : 0;
+    return length;
 }

@@ -63,16 +63,26 @@ final class WordBreaker {
     }
 }
 
-/// A reusable ICU sentence break iterator (UBRK_SENTENCE) for a locale, with the locale's
-/// abbreviation suppressions ("@ss=standard": "Mr." or "z. B." end no sentence).
+/// A reusable ICU sentence break iterator (UBRK_SENTENCE) for a language's locale, without
+/// ICU's own abbreviation filter ("@ss=standard"): that filter matches the locale's
+/// abbreviations as word endings, so German's "r." keeps "im Wasser. Ein Mann" together.
+/// `SentenceBreakCorrections` applies the same CLDR list to whole words instead.
 /// Not thread-safe: one per thread.
 final class SentenceBreaker {
     private let handle: OpaquePointer
     private var ends: [Int32] = []
 
+    /// CLDR's words that end in a full stop without ending a sentence, for `language`.
+    static func exceptions(language: String) -> [String] {
+        guard !language.isEmpty,
+              let units = try? ICU.transform([], location: "sentence exceptions", { _, _, dest, capacity, status in
+                  cicu_sentence_exceptions(language, dest, capacity, status)
+              }) else { return [] }
+        return String(decoding: units, as: UTF16.self).split(separator: "\n").map(String.init)
+    }
+
     init(language: String) throws {
-        // The root locale has no suppressions; a language with none in ICU falls back to root.
-        let locale = language.isEmpty ? "" : "\(language)@ss=standard"
+        let locale = language
         var status: Int32 = 0
         guard let h = cicu_sentence_breaker_open(locale, &status), status <= 0 else {
             throw TextError("cannot open the ICU sentence break iterator: \(String(cString: cicu_error_name(status)))", at: "locale '\(locale)'")

@@ -1,29 +1,27 @@
-/// Where ICU's sentence rules, even with CLDR's abbreviation suppressions, cut inside a
-/// sentence, and the joins that mend it. Each rule joins a segment to the one before it
-/// only across spaces, never across a line break (when line breaks count).
+/// Where ICU's sentence rules cut inside a sentence or run over the end of one, and the
+/// joins and cuts that mend it. A join is made only across spaces, never across a line
+/// break (when line breaks count).
 struct SentenceBreakCorrections {
-    /// Words ending in a full stop that do not end a sentence, beyond CLDR's suppressions
-    /// ("Dr." and "e.g." are missing from English's, "z." of "z. B." from German's). Only
-    /// words that rarely end a sentence: "etc." and "usw." often do and are left out.
+    /// Words ending in a full stop that do not end a sentence: CLDR's list for the language
+    /// (as ICU's "@ss=standard" has it), matched as whole words, with ours ("Dr." and "e.g."
+    /// are missing from English's), less words of CLDR's that mostly end sentences as plain
+    /// words (French "mer." and "jeu.", English "Hat." and "Joe.").
     let abbreviations: Set<String>
     /// Words that follow an ordinal number written with a full stop ("am 3. Mai").
     let afterOrdinals: Set<String>
-    /// Words CLDR lists as abbreviations that often end a sentence all the same ("Er fährt
-    /// um 8 Uhr ab. Sie …"): a sentence ends after them before a capital letter.
-    let endingAbbreviations: Set<String>
 
     init(language: String) {
         let code = language.split(separator: "-").first.map { $0.lowercased() } ?? ""
-        abbreviations = Self.abbreviations[code] ?? []
+        abbreviations = Set(SentenceBreaker.exceptions(language: language)).union(Self.abbreviations[code] ?? [])
+            .subtracting(Self.plainWords[code] ?? [])
         afterOrdinals = Self.afterOrdinals[code] ?? []
-        endingAbbreviations = Self.endingAbbreviations[code] ?? []
     }
 
     /// Joins pieces (ICU's segments, each with its trailing white space) that the rules say
     /// belong together.
     func apply(_ pieces: [[UInt16]], lineBreaks: Bool) -> [[UInt16]] {
         var out: [[UInt16]] = []
-        for var piece in pieces.flatMap(splitAfterEndingAbbreviations) {
+        for var piece in pieces.flatMap(splitBeforeNumbers) {
             guard var previous = out.last else { out.append(piece); continue }
             if lineBreaks && previous.contains(where: SentenceSplitter.isLineBreak) {
                 out.append(piece)
@@ -46,36 +44,36 @@ struct SentenceBreakCorrections {
         return out
     }
 
-    /// `piece` cut after each word of `endingAbbreviations` followed by spaces (no line break)
-    /// and a capital letter.
-    func splitAfterEndingAbbreviations(_ piece: [UInt16]) -> [[UInt16]] {
-        guard !endingAbbreviations.isEmpty else { return [piece] }
+    /// `piece` cut where a sentence ends in a full stop and the next begins with a number:
+    /// ICU goes on over "Dschungellandschaft. 2 blonde Mädchen" (as over "e.g. 3 apples").
+    /// Not after an abbreviation, an ordinal or a number ("bis zum 5. 6 Tage").
+    func splitBeforeNumbers(_ piece: [UInt16]) -> [[UInt16]] {
         var out: [[UInt16]] = [], start = 0, wordStart = 0, i = 0
         while i < piece.count {
-            if Normalizer.isWhiteSpace(piece[i]) {
+            guard Normalizer.isWhiteSpace(piece[i]) else { i += 1; continue }
+            var j = i
+            while j < piece.count && Normalizer.isWhiteSpace(piece[j]) && !SentenceSplitter.isLineBreak(piece[j]) { j += 1 }
+            if j > i, j < piece.count, (0x30...0x39).contains(piece[j]), i > wordStart, piece[i - 1] == 0x2E {
                 let word = String(decoding: piece[wordStart..<i], as: UTF16.self)
-                var j = i
-                while j < piece.count && Normalizer.isWhiteSpace(piece[j]) && !SentenceSplitter.isLineBreak(piece[j]) { j += 1 }
-                if j == i {
-                    // A line break: never split before it here.
-                    i += 1
-                    wordStart = i
-                    continue
-                }
-                if endingAbbreviations.contains(word), j < piece.count,
-                   let next = String(decoding: piece[j...].prefix(2), as: UTF16.self).unicodeScalars.first,
-                   next.properties.isUppercase {
+                let letters = word.unicodeScalars.filter(\.properties.isAlphabetic).count
+                if letters >= 2 && !word.dropLast().contains(".") && !isAbbreviation(word, before: piece[start..<wordStart]) {
                     out.append(Array(piece[start..<j]))
                     start = j
                 }
-                i = j
-                wordStart = j
-            } else {
-                i += 1
             }
+            i = Swift.max(j, i + 1)
+            wordStart = i
         }
         out.append(Array(piece[start...]))
         return out.filter { !$0.isEmpty }
+    }
+
+    /// Whether `word` (ending in a full stop) is an abbreviation, alone or with the words
+    /// before it ("v. Chr.").
+    func isAbbreviation(_ word: String, before: ArraySlice<UInt16>) -> Bool {
+        if abbreviations.contains(word) { return true }
+        let previous = Self.lastWord(String(decoding: before, as: UTF16.self))
+        return !previous.isEmpty && abbreviations.contains(previous + " " + word)
     }
 
     /// Whether `next` goes on the sentence of `previous`.
@@ -89,7 +87,8 @@ struct SentenceBreakCorrections {
         }
         let lastWord = Self.lastWord(text)
         guard lastWord.hasSuffix(".") else { return false }
-        if abbreviations.contains(lastWord) { return true }
+        let before = String(text.unicodeScalars.dropLast(text.unicodeScalars.count - Self.lastWordStart(text)))
+        if isAbbreviation(lastWord, before: ArraySlice(before.utf16)) { return true }
         // "am 3. Mai": one or two digits and a full stop before a word of the list.
         let digits = lastWord.dropLast()
         if !digits.isEmpty && digits.count <= 2 && digits.allSatisfy { $0.isASCII && $0.isNumber } {
@@ -97,6 +96,16 @@ struct SentenceBreakCorrections {
             return afterOrdinals.contains(word)
         }
         return false
+    }
+
+    /// Where the last white-space-separated word of `text` starts, in scalars.
+    static func lastWordStart(_ text: String) -> Int {
+        let scalars = Array(text.unicodeScalars)
+        var end = scalars.count
+        while end > 0 && Normalizer.isWhiteSpace(scalars[end - 1]) { end -= 1 }
+        var start = end
+        while start > 0 && !Normalizer.isWhiteSpace(scalars[start - 1]) { start -= 1 }
+        return start
     }
 
     /// The last white-space-separated word of `text`.
@@ -147,7 +156,11 @@ struct SentenceBreakCorrections {
                "vol.", "éd.", "chap.", "fig.", "n°.", "no.", "art.", "boul.", "bd."],
     ]
 
-    static let endingAbbreviations: [String: Set<String>] = ["de": ["ab.", "her.", "vor.", "mehr.", "Uhr.", "Jahr."]]
+    static let plainWords: [String: Set<String>] = [
+        "en": ["Hat.", "Job.", "Up.", "On.", "Is.", "In.", "All.", "Go.", "To.", "By.", "Ok.", "OK.", "Or.", "Do.", "As.",
+               "Joe.", "Link.", "Long.", "Act.", "Id."],
+        "fr": ["mer.", "jeu.", "sept.", "mar.", "ven.", "lun.", "sam.", "dim.", "ann.", "quart.", "All."],
+    ]
 
     static let afterOrdinals: [String: Set<String>] = [
         "de": ["Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",

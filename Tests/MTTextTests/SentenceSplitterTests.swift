@@ -24,6 +24,7 @@ import Testing
         ("en", "A man in a blue shirt is standing on a ladder. A dog runs through the grass.",
          ["A man in a blue shirt is standing on a ladder.", "A dog runs through the grass."]),
         ("en", "Two children play in the snow", ["Two children play in the snow"]),
+        ("en", "She lost her hat. The wind took it. 3 boys found it.", ["She lost her hat.", "The wind took it.", "3 boys found it."]),
         ("en", "It costs $4.99. That is cheap!", ["It costs $4.99.", "That is cheap!"]),
         // German
         ("de", "Das ist z. B. ein Beispiel. Es geht weiter.", ["Das ist z. B. ein Beispiel.", "Es geht weiter."]),
@@ -35,6 +36,10 @@ import Testing
          ["Die Linie Nr. 5 fährt um 8.30 Uhr ab.", "Sie ist pünktlich."]),
         ("de", "Er kommt um 8 Uhr. Sie wartet schon. Es gibt nicht mehr. Das war vor einem Jahr.",
          ["Er kommt um 8 Uhr.", "Sie wartet schon.", "Es gibt nicht mehr.", "Das war vor einem Jahr."]),
+        ("de", "Ein Mädchen in einer Rettungsweste treibt im Wasser. Ein Mann in Uniform steht vor einem Wagen.",
+         ["Ein Mädchen in einer Rettungsweste treibt im Wasser.", "Ein Mann in Uniform steht vor einem Wagen."]),
+        ("de", "Sechs Leute fahren durch eine Dschungellandschaft. 2 blonde Mädchen sitzen auf einem Absatz.",
+         ["Sechs Leute fahren durch eine Dschungellandschaft.", "2 blonde Mädchen sitzen auf einem Absatz."]),
         ("de", "Im 19. Jahrhundert wuchs die Stadt stark. Heute leben dort 2,5 Mio. Menschen.",
          ["Im 19. Jahrhundert wuchs die Stadt stark.", "Heute leben dort 2,5 Mio. Menschen."]),
         ("de", "Ein Mann fährt Fahrrad. Eine Frau geht mit ihrem Hund spazieren.",
@@ -59,6 +64,7 @@ import Testing
          ["Un homme fait du vélo.", "Une femme promène son chien."]),
         ("fr", "Voir le chap. 2, cf. la fig. 5. La suite arrive.", ["Voir le chap. 2, cf. la fig. 5.", "La suite arrive."]),
         ("fr", "Le Dr. Martin consulte le lundi. Prenez rendez-vous.", ["Le Dr. Martin consulte le lundi.", "Prenez rendez-vous."]),
+        ("fr", "Le chat joue au bord de la mer. Le chien dort.", ["Le chat joue au bord de la mer.", "Le chien dort."]),
         ("fr", "Elle a dit : « Je pars. » Puis elle est partie.", ["Elle a dit : « Je pars. »", "Puis elle est partie."]),
         // Chinese
         ("zh", "我很好。你呢？我也很好！", ["我很好。", "你呢？", "我也很好！"]),

@@ -47,6 +47,11 @@ int32_t cicu_sentence_breaker_split(cicu_sentence_breaker *breaker,
                                     const uint16_t *text, int32_t length,
                                     int32_t *ends, int32_t capacity, int32_t *status);
 
+/// The words CLDR lists for `locale` as ending in a full stop without ending a sentence
+/// (ICU's "exceptions/SentenceBreak" data: "Dr.", "z.", "M."), joined by U+000A into `dest`;
+/// returns the length needed. An empty list for a locale without one.
+int32_t cicu_sentence_exceptions(const char *locale, uint16_t *dest, int32_t capacity, int32_t *status);
+
 /// The ICU script code (UScriptCode) of a code point: 0 Common, 1 Inherited, 25 Latin, ...
 int32_t cicu_script(int32_t codepoint);
 
