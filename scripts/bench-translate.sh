@@ -6,7 +6,8 @@
 # (scripts/reference-decode.py), so the ratio comes from one run on one machine. Each of our
 # runs also gives its GFLOP/s of model arithmetic (mt-translate --verbose) as a share of the
 # host's GEMM peak on all its threads (`mt-bench peak`); each search runs again with --int8,
-# set against the int8 peak of our int8 kernel (`mt-bench peak --int8`).
+# set against the int8 peak of our int8 kernel (`mt-bench peak --int8`), and again with
+# --no-split, so that the cost of splitting lines into sentences shows beside it.
 #
 # Usage: scripts/bench-translate.sh MODEL.safetensors [REFERENCE_MODEL.pt]
 # Environment: MULTI30K (corpus directory), SRC/TGT (default de/en), THREADS (mt-translate
@@ -41,7 +42,7 @@ echo "bench-translate: GEMM peak of this host $PEAK GFLOP/s (2048^3 on ${THREADS
 echo "bench-translate: $(wc -l < "$CORPUS/test2016.$SRC") sentences of $CORPUS/test2016.$SRC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 INT8_PEAK=$("$BIN/mt-bench" peak --int8 --threads "${THREADS:-$(nproc)}" --quiet)
 echo "bench-translate: int8 peak of this host $INT8_PEAK GOP/s (2048^3 per thread, our int8 kernel, ${THREADS:-$(nproc)} threads)"
-VARIANTS=("" "--int8")
+VARIANTS=("" "--no-split" "--int8")
 [ -n "${SHORTLIST:-}" ] && VARIANTS+=("--shortlist $SHORTLIST" "--int8 --shortlist $SHORTLIST")
 for beam in 5 1; do
     for variant in "${VARIANTS[@]}"; do
@@ -59,6 +60,7 @@ for beam in 5 1; do
         LABEL=""
         case "$variant" in *--int8*) LABEL+=" int8";; esac
         case "$variant" in *--shortlist*) LABEL+=" (shortlist)";; esac
+        case "$variant" in *--no-split*) LABEL+=" --no-split";; esac
         # int8 runs are set against the int8 peak, float ones against the sgemm peak.
         RUN_PEAK=$PEAK
         case "$variant" in *--int8*) RUN_PEAK=$INT8_PEAK;; esac
@@ -66,6 +68,13 @@ for beam in 5 1; do
             -v tok="$TOKENS" -v t="$SEARCH" -v bleu="$BLEU" -v w="$WORKED" -v p="$RUN_PEAK" 'BEGIN {
             printf "ours %s%s: %d sentences in %.2f s after loading = %.1f sentences/s, %.0f generated target tokens/s (incl. </s>); whole process %.2f s = %.1f sentences/s, CPU %.1f s; BLEU %s; %.1f GFLOP/s of model arithmetic = %.0f%% of the %s peak\n",
                 (b == 1 ? "greedy" : "beam" b), v, n, t, n / t, tok / t, r, n / r, u + s, bleu, w, 100 * w / p, (v ~ /int8/ ? "int8" : "GEMM") }'
+        # Splitting's share: the default run's time after loading against --no-split's.
+        case "$variant" in
+            "") SPLIT_SEARCH=$SEARCH ;;
+            --no-split) awk -v a="$SPLIT_SEARCH" -v b="$SEARCH" -v m="$(( beam == 1 ? 1 : beam ))" 'BEGIN {
+                printf "ours %s: splitting into sentences costs %+.1f%% of the time after loading (%.2f s against %.2f s with --no-split)\n",
+                    (m == 1 ? "greedy" : "beam" m), 100 * (a - b) / b, a, b }' ;;
+        esac
     done
 done
 if [ -n "$REFERENCE_MODEL" ]; then

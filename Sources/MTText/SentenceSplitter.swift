@@ -23,20 +23,42 @@ public final class SentenceSplitter {
     public func split(_ text: String, lineBreaks: Bool = true) -> SentenceSegments {
         let units = Array(text.utf16)
         if units.isEmpty { return SentenceSegments(sentences: [], separators: [""]) }
-        var forICU = units
-        if !lineBreaks {
+        var pieces: [[UInt16]] = []
+        if lineBreaks {
+            // Each line on its own: ICU ends sentences at some line breaks only (not at a
+            // vertical tab or form feed), and a line break is never inside a sentence.
+            var start = 0
+            while start < units.count {
+                var end = start
+                while end < units.count && !Self.isLineBreak(units[end]) { end += 1 }
+                if end > start { pieces += icuPieces(Array(units[start..<end])) }
+                var next = end
+                while next < units.count && Self.isLineBreak(units[next]) { next += 1 }
+                if next > end { pieces.append(Array(units[end..<next])) }
+                start = next
+            }
+        } else {
+            var forICU = units
             for i in forICU.indices where Self.isLineBreak(forICU[i]) { forICU[i] = 0x20 }
+            pieces = icuPieces(forICU, original: units)
         }
+        return Self.segments(corrections.apply(pieces, lineBreaks: lineBreaks))
+    }
+
+    /// ICU's sentences of `units`, each with the white space after it, cut from `original`
+    /// (the same text where line breaks were not replaced).
+    private func icuPieces(_ units: [UInt16], original: [UInt16]? = nil) -> [[UInt16]] {
+        let source = original ?? units
         // ICU cannot fail on valid input; one sentence rather than lose text if it does.
-        let ends = (try? breaker.sentenceEnds(forICU)).map(Array.init) ?? [Int32(units.count)]
+        let ends = (try? breaker.sentenceEnds(units)).map(Array.init) ?? [Int32(units.count)]
         var pieces: [[UInt16]] = []
         var start = 0
         for e in ends {
-            pieces.append(Array(units[start..<Int(e)]))
+            pieces.append(Array(source[start..<Int(e)]))
             start = Int(e)
         }
-        if start < units.count { pieces.append(Array(units[start...])) }
-        return Self.segments(corrections.apply(pieces, lineBreaks: lineBreaks))
+        if start < source.count { pieces.append(Array(source[start...])) }
+        return pieces
     }
 
     /// Pieces (each a sentence with the white space around it) to sentences and separators.

@@ -5,7 +5,7 @@ import MTText
 /// The sentence splitter on any bytes, in each of its languages, with and without line
 /// breaks ending sentences: no crash; the sentences and separators give back the text byte
 /// for byte; no sentence is empty or has white space at either end; joining other texts in
-/// place of the sentences keeps every line break.
+/// place of the sentences keeps every line break (where line breaks end sentences).
 nonisolated(unsafe) let splitters = try! ["en", "de", "fr", "zh", "th", ""].map { try SentenceSplitter(language: $0) }
 
 func fuzzOneInput(_ pointer: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
@@ -24,7 +24,7 @@ func fuzzOneInput(_ pointer: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
            "a separator holds more than white space: \(Array(text.unicodeScalars))")
     let others = segments.joined(segments.sentences.map { _ in "我。" })
     let breaks = { (s: String) in s.unicodeScalars.filter { [0x0A, 0x0D, 0x2028, 0x2029, 0x85, 0x0B, 0x0C].contains($0.value) }.count }
-    expect(breaks(others) == breaks(text), "joining other sentences lost a line break: \(Array(text.unicodeScalars))")
+    expect(!lineBreaks || breaks(others) == breaks(text), "joining other sentences lost a line break: \(Array(text.unicodeScalars))")
     return 0
 }
 
