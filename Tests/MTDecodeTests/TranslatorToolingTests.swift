@@ -37,7 +37,8 @@ import Testing
             let prefix = pipeline.subwordTokens(input.target ?? "", side: .target)
             for o in t.outputs {
                 #expect(Array(o.targetTokens.prefix(prefix.count)) == prefix, "\(input)")
-                #expect(o.text.hasPrefix(TextPipeline.detokenize(prefix)))
+                // White space before a line's first sentence stays before its translation.
+                #expect(o.text.drop(while: \.isWhitespace).hasPrefix(TextPipeline.detokenize(prefix)))
             }
         }
     }
