@@ -1,8 +1,8 @@
-/// Splits text into sentences: ICU's sentence break rules in the language's locale with
-/// its abbreviation suppressions (`@ss=standard`), then a few corrections where those
-/// rules cut inside a sentence (`SentenceBreakCorrections`): a segment that goes on in
-/// lowercase, closing quotes set off by a space (« Viens ! » dit-il), abbreviations and
-/// ordinals that ICU's lists lack ("Dr.", "e.g.", "z. B.", "am 3. Mai").
+/// Splits text into sentences: ICU's sentence break rules in the language's locale, then
+/// `SentenceBreakCorrections`: the locale's CLDR abbreviations (the list ICU's "@ss=standard"
+/// uses, matched as whole words) and ours ("Dr.", "e.g.", "z. B."), a segment that goes on
+/// in lowercase, closing quotes set off by a space (« Viens ! » dit-il), ordinals ("am
+/// 3. Mai"), a sentence end before a number.
 ///
 /// Line breaks end sentences and are never joined over (a text's lines stay lines),
 /// unless `lineBreaks` is false, as for HTML, where a line break is a space.
