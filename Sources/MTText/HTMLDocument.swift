@@ -103,7 +103,7 @@ public struct HTMLDocument: Sendable {
                     // `<title>`: text with character references, but no tags.
                     if token.kind == .startTag && HTMLElements.rawText.contains(token.name),
                        let text = tokenizer.rawText(until: token.name) {
-                        run.append(.text(text.range))
+                        run.append(.rawText(text.range, name: token.name))
                     }
                 }
             }

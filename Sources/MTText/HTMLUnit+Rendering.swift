@@ -88,19 +88,34 @@ extension HTMLUnit {
             switch context.kind {
             case .lessThanSlashAtEnd:
                 spelled[p] = next == length && !tagAt[length]
-            case .reference, .lessThan:
+            case .reference, .lessThan, .lessThanInRawText:
                 if context.textFollows && spelledAs(next, s + context.run + 1) {
                     spelled[p] = true
                 } else if let b = firstByte(next) {
-                    spelled[p] = context.kind == .reference
-                        ? HTMLCharacterReferences.endsReference(b)
-                        : !(isASCIILetter(b) || b == UInt8(ascii: "!") || b == UInt8(ascii: "?") || b == UInt8(ascii: "/"))
+                    switch context.kind {
+                    case .reference: spelled[p] = HTMLCharacterReferences.endsReference(b)
+                    case .lessThanInRawText: spelled[p] = !continuesEndTag(context, with: b)
+                    default: spelled[p] = !(isASCIILetter(b) || b == UInt8(ascii: "!") || b == UInt8(ascii: "?") || b == UInt8(ascii: "/"))
+                    }
                 } else {
                     spelled[p] = true
                 }
             }
         }
         return spelled
+    }
+
+    /// Whether byte `b`, after a raw-text `<` and its run (`/` and the first letters of the
+    /// name), may make the end tag: it is the next byte of `</name`, or white space, `/` or `>`
+    /// after the whole name.
+    private func continuesEndTag(_ context: Context, with b: UInt8) -> Bool {
+        let name = context.endTag
+        switch context.run {
+        case 0: return b == UInt8(ascii: "/")
+        case name.count + 1:
+            return b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0C || b == 0x0D || b == UInt8(ascii: "/") || b == UInt8(ascii: ">")
+        default: return b | 0x20 == name[context.run - 1]
+        }
     }
 
     private func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }

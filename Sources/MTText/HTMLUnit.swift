@@ -8,6 +8,9 @@ struct HTMLUnit: Sendable {
     /// What the walker hands over, in input order.
     enum Item {
         case text(Range<Int>)
+        /// The text of a raw-text element with translatable text (`<title>`): no markup inside,
+        /// and only `</name` followed by white space, `/` or `>` ends it.
+        case rawText(Range<Int>, name: String)
         /// A start or end tag of an inline element, which may pair with another.
         case start(Range<Int>, name: String)
         case end(Range<Int>, name: String)
@@ -39,6 +42,9 @@ struct HTMLUnit: Sendable {
             case lessThan
             /// `</` at the end of the input, text only there.
             case lessThanSlashAtEnd
+            /// A `<` in the raw text of `<title>`, which must not start `</title` followed by
+            /// white space, `/` or `>`: that would end the element early.
+            case lessThanInRawText
         }
 
         var kind: Kind
@@ -47,6 +53,8 @@ struct HTMLUnit: Sendable {
         /// Whether the character after those came right after them in the source, with no
         /// markup between (its following again then keeps the reading too).
         var textFollows: Bool
+        /// For `lessThanInRawText`: the element's lower-case name.
+        var endTag: [UInt8] = []
     }
 
     /// The decoded characters of the whole stretch.
@@ -97,6 +105,8 @@ struct HTMLUnit: Sendable {
             switch item {
             case .text(let range):
                 decode(range, bytes, afterLineBreak: &lineBreak)
+            case .rawText(let range, let name):
+                decode(range, bytes, rawTextOf: name, afterLineBreak: &lineBreak)
             case .start(let range, _) where partner[k] >= 0:
                 nodes.append(Node(open: range, close: nil, start: scalars.count, end: scalars.count))
                 nodes[stack.last!].children.append(nodes.count - 1)
@@ -126,8 +136,8 @@ struct HTMLUnit: Sendable {
     /// Appends the characters of a text token, decoding character references. After a `<br>`
     /// that follows a word, a text that starts with another gets a space spelled as nothing
     /// first, so that the words stay apart in the unit's text; a rendering writes it as nothing
-    /// only next to a `<br>`.
-    private mutating func decode(_ range: Range<Int>, _ bytes: [UInt8], afterLineBreak: inout Bool) {
+    /// only next to a `<br>`. In the raw text of `rawTextOf` no `<` starts markup but its end tag.
+    private mutating func decode(_ range: Range<Int>, _ bytes: [UInt8], rawTextOf: String? = nil, afterLineBreak: inout Bool) {
         var i = range.lowerBound
         while i < range.upperBound {
             let b = bytes[i]
@@ -145,7 +155,18 @@ struct HTMLUnit: Sendable {
                 var value = UInt32(length == 1 ? b : length == 2 ? b & 0x1F : length == 3 ? b & 0x0F : b & 0x07)
                 for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
                 scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
-                if b == UInt8(ascii: "<") {
+                if b == UInt8(ascii: "<"), let name = rawTextOf {
+                    // The `/` and the letters of the name that follow, as far as they match,
+                    // are what the source's reading went through.
+                    let endTag = Array(name.utf8)
+                    var run = 0
+                    if i + 1 < range.upperBound && bytes[i + 1] == UInt8(ascii: "/") {
+                        run = 1
+                        while run <= endTag.count && i + 1 + run < range.upperBound
+                            && bytes[i + 1 + run] | 0x20 == endTag[run - 1] { run += 1 }
+                    }
+                    context = Context(kind: .lessThanInRawText, run: run, textFollows: i + 1 + run < range.upperBound, endTag: endTag)
+                } else if b == UInt8(ascii: "<") {
                     let atEnd = i + 2 == bytes.count && bytes[i + 1] == UInt8(ascii: "/")
                     context = atEnd
                         ? Context(kind: .lessThanSlashAtEnd, run: 1, textFollows: false)

@@ -176,6 +176,21 @@ import Testing
         #expect(HTMLDocument(#"<p>Click <a href="/x">here</a></p>"#).rendered([translation("", [])]) == #"<p><a href="/x"></a></p>"#)
     }
 
+    @Test func titleTextKeptAsWrittenCannotEndTheTitle() {
+        // `</title` not followed by white space, `/` or `>` is text in a title; followed by the
+        // space of a translation it would end the title, so its `<` is escaped there.
+        let html = "<title>t</title</title>"
+        let document = HTMLDocument(html)
+        #expect(document.units == ["t</title"])
+        #expect(identity(html) == html)
+        let rendered = document.rendered([translation("t</title <&>", [(0, 0)])])
+        #expect(rendered == "<title>t&lt;/title &lt;&amp;&gt;</title>")
+        #expect(HTMLDocument(rendered).units == ["t</title <&>"])
+        let partly = HTMLDocument("<title>a</tit b</title>").rendered([translation("b a</tit", [(0, 1), (1, 0)])])
+        #expect(partly == "<title>b a</tit</title>")
+        #expect(HTMLDocument("<title>a</titx</title>").rendered([translation("a</tit", [(0, 0)])]) == "<title>a&lt;/tit</title>")
+    }
+
     @Test func translationsAreEscapedAndBadLinksIgnored() {
         let document = HTMLDocument("<p>Tom &amp; Jerry</p><p>x</p>")
         let rendered = document.rendered([
