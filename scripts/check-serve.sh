@@ -46,7 +46,7 @@ echo "not a model" > "$work/not-a-model.safetensors"
 "$bin/mt-translate" --model "$work/m2.safetensors" < "$work/input.txt" > "$work/m2-expected.txt"
 "$bin/mt-translate" --model "$work/m1.safetensors" --n-best 3 --beam-size 4 --length-penalty 0.5 < "$work/input.txt" > "$work/expected-nbest.txt"
 # Text rather than sentences: single sentences of the sample, translated one a line.
-grep -E '^[A-Z][^.?!]*[.?!]$' $corpus/test.en | head -n 12 > "$work/sentences.txt"
+grep -m 12 -E '^[A-Z][^.?!]*[.?!]$' $corpus/test.en > "$work/sentences.txt"
 "$bin/mt-translate" --model "$work/m1.safetensors" --no-split < "$work/sentences.txt" > "$work/sentences-expected.txt"
 
 # ---------------------------------------------------------------- a server: start, wait for /ready
