@@ -33,20 +33,20 @@ int32_t cicu_to_lower(const char *locale, const uint16_t *source, int32_t length
 }
 
 // The opaque handle is the ICU iterator itself.
-cicu_word_breaker *cicu_word_breaker_open(const char *locale, int32_t *status) {
+cicu_breaker *cicu_breaker_open(int32_t kind, const char *locale, int32_t *status) {
     UErrorCode code = U_ZERO_ERROR;
-    UBreakIterator *iterator = ubrk_open(UBRK_WORD, locale, NULL, 0, &code);
+    UBreakIterator *iterator = ubrk_open(kind == CICU_BREAK_SENTENCES ? UBRK_SENTENCE : UBRK_WORD,
+                                         locale, NULL, 0, &code);
     *status = code;
-    return U_FAILURE(code) ? NULL : (cicu_word_breaker *)iterator;
+    return U_FAILURE(code) ? NULL : (cicu_breaker *)iterator;
 }
 
-void cicu_word_breaker_close(cicu_word_breaker *breaker) {
+void cicu_breaker_close(cicu_breaker *breaker) {
     if (breaker) ubrk_close((UBreakIterator *)breaker);
 }
 
-int32_t cicu_word_breaker_split(cicu_word_breaker *breaker,
-                                const uint16_t *text, int32_t length,
-                                int32_t *ends, int32_t capacity, int32_t *status) {
+int32_t cicu_breaker_split(cicu_breaker *breaker, const uint16_t *text, int32_t length,
+                           int32_t *ends, int32_t capacity, int32_t *status) {
     UBreakIterator *iterator = (UBreakIterator *)breaker;
     UErrorCode code = U_ZERO_ERROR;
     ubrk_setText(iterator, (const UChar *)text, length, &code);
@@ -60,25 +60,6 @@ int32_t cicu_word_breaker_split(cicu_word_breaker *breaker,
     // Drop the iterator's pointer to the caller's buffer before it goes away.
     ubrk_setText(iterator, NULL, 0, &code);
     return count;
-}
-
-// The sentence breaker is the same ICU type as the word breaker, opened for sentences;
-// a locale with "@ss=standard" makes ICU wrap it in its abbreviation filter.
-cicu_sentence_breaker *cicu_sentence_breaker_open(const char *locale, int32_t *status) {
-    UErrorCode code = U_ZERO_ERROR;
-    UBreakIterator *iterator = ubrk_open(UBRK_SENTENCE, locale, NULL, 0, &code);
-    *status = code;
-    return U_FAILURE(code) ? NULL : (cicu_sentence_breaker *)iterator;
-}
-
-void cicu_sentence_breaker_close(cicu_sentence_breaker *breaker) {
-    if (breaker) ubrk_close((UBreakIterator *)breaker);
-}
-
-int32_t cicu_sentence_breaker_split(cicu_sentence_breaker *breaker,
-                                    const uint16_t *text, int32_t length,
-                                    int32_t *ends, int32_t capacity, int32_t *status) {
-    return cicu_word_breaker_split((cicu_word_breaker *)breaker, text, length, ends, capacity, status);
 }
 
 int32_t cicu_script(int32_t codepoint) {

@@ -28,6 +28,9 @@ public struct TranslationOptions: Equatable, Sendable {
     public var split = true
     /// Plain text, or HTML whose markup is kept.
     public var format = TextFormat.text
+    /// Whether outputs carry word alignments: asked for, or needed by HTML, which places its
+    /// inline elements by them.
+    public var keepsAlignment: Bool { alignment || format == .html }
     /// Decode with int8 products (`Seq2Seq.quantise`): faster, with a small loss of precision.
     public var int8 = false
 

@@ -71,8 +71,7 @@ public final class Translator<T: Real> {
         self.pipelines = pipelines
         self.options = options
         var search = options.search
-        // HTML places its inline elements by the word alignment.
-        search.keepAlignment = options.replaceUnknown || options.alignment || options.format == .html
+        search.keepAlignment = options.replaceUnknown || options.keepsAlignment
         search.keepAttention = options.attention
         search.keepTokenScores = options.tokenScores
         if options.scoring {
@@ -154,7 +153,7 @@ public final class Translator<T: Real> {
             Translation(index: firstIndex + j, sourceTokens: sourceTokens[j],
                         outputs: list.map {
                             Self.output($0, source: sourceTokens[j], pipeline: pipeline, replaceUnknown: options.replaceUnknown,
-                                        prefix: targetTokens[j], alignment: options.alignment || options.format == .html)
+                                        prefix: targetTokens[j], alignment: options.keepsAlignment)
                         })
         }
     }

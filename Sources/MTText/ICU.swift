@@ -26,6 +26,15 @@ enum ICU {
         try transform(source, location: "NFKC normalisation") { cicu_nfkc($0, $1, $2, $3, $4) }
     }
 
+    /// CLDR's words that end in a full stop without ending a sentence, for `language`.
+    static func sentenceExceptions(language: String) -> [String] {
+        guard !language.isEmpty,
+              let units = try? transform([], location: "sentence exceptions", { _, _, dest, capacity, status in
+                  cicu_sentence_exceptions(language, dest, capacity, status)
+              }) else { return [] }
+        return String(decoding: units, as: UTF16.self).split(separator: "\n").map(String.init)
+    }
+
     static func lowercase(_ source: [UInt16], locale: String) throws -> [UInt16] {
         try locale.withCString { loc in
             try transform(source, location: "lowercasing") { cicu_to_lower(loc, $0, $1, $2, $3, $4) }
@@ -33,76 +42,40 @@ enum ICU {
     }
 }
 
-/// A reusable ICU word break iterator (UBRK_WORD; dictionary segmentation for
-/// Chinese, Japanese and Thai). Not thread-safe: one per thread.
-final class WordBreaker {
+/// A reusable ICU break iterator: words (dictionary segmentation for Chinese, Japanese and
+/// Thai) or sentences. Sentences are broken without ICU's own abbreviation filter
+/// ("@ss=standard"): that filter matches the locale's abbreviations as word endings, so
+/// German's "r." keeps "im Wasser. Ein Mann" together; `SentenceBreakCorrections` applies
+/// the same CLDR list (`ICU.sentenceExceptions`) to whole words instead.
+/// Not thread-safe: one per thread.
+final class BreakIterator {
+    enum Kind { case words, sentences }
+
     private let handle: OpaquePointer
     private var ends: [Int32] = []
 
-    init(locale: String = "") throws {
+    init(_ kind: Kind, locale: String = "") throws {
         var status: Int32 = 0
-        guard let h = cicu_word_breaker_open(locale, &status), status <= 0 else {
-            throw TextError("cannot open the ICU word break iterator: \(String(cString: cicu_error_name(status)))", at: "locale '\(locale)'")
+        let code = kind == .words ? CICU_BREAK_WORDS : CICU_BREAK_SENTENCES
+        guard let h = cicu_breaker_open(Int32(code), locale, &status), status <= 0 else {
+            throw TextError("cannot open the ICU \(kind) break iterator: \(String(cString: cicu_error_name(status)))", at: "locale '\(locale)'")
         }
         handle = h
     }
 
-    deinit { cicu_word_breaker_close(handle) }
+    deinit { cicu_breaker_close(handle) }
 
-    /// End offsets (in UTF-16 units) of the segments of `text`.
+    /// End offsets (in UTF-16 units) of the segments of `text`; a sentence's segment holds
+    /// the spaces and line break that follow it.
     func segmentEnds(_ text: [UInt16]) throws -> ArraySlice<Int32> {
         if ends.count < text.count { ends = [Int32](repeating: 0, count: text.count) }
         var status: Int32 = 0
         let n = text.withUnsafeBufferPointer { src in
             ends.withUnsafeMutableBufferPointer { dst in
-                cicu_word_breaker_split(handle, src.baseAddress, Int32(src.count), dst.baseAddress, Int32(dst.count), &status)
+                cicu_breaker_split(handle, src.baseAddress, Int32(src.count), dst.baseAddress, Int32(dst.count), &status)
             }
         }
-        if status > 0 { throw TextError("ICU word segmentation failed: \(String(cString: cicu_error_name(status)))", at: "ICU") }
-        return ends[0..<Int(n)]
-    }
-}
-
-/// A reusable ICU sentence break iterator (UBRK_SENTENCE) for a language's locale, without
-/// ICU's own abbreviation filter ("@ss=standard"): that filter matches the locale's
-/// abbreviations as word endings, so German's "r." keeps "im Wasser. Ein Mann" together.
-/// `SentenceBreakCorrections` applies the same CLDR list to whole words instead.
-/// Not thread-safe: one per thread.
-final class SentenceBreaker {
-    private let handle: OpaquePointer
-    private var ends: [Int32] = []
-
-    /// CLDR's words that end in a full stop without ending a sentence, for `language`.
-    static func exceptions(language: String) -> [String] {
-        guard !language.isEmpty,
-              let units = try? ICU.transform([], location: "sentence exceptions", { _, _, dest, capacity, status in
-                  cicu_sentence_exceptions(language, dest, capacity, status)
-              }) else { return [] }
-        return String(decoding: units, as: UTF16.self).split(separator: "\n").map(String.init)
-    }
-
-    init(language: String) throws {
-        let locale = language
-        var status: Int32 = 0
-        guard let h = cicu_sentence_breaker_open(locale, &status), status <= 0 else {
-            throw TextError("cannot open the ICU sentence break iterator: \(String(cString: cicu_error_name(status)))", at: "locale '\(locale)'")
-        }
-        handle = h
-    }
-
-    deinit { cicu_sentence_breaker_close(handle) }
-
-    /// End offsets (in UTF-16 units) of the sentences of `text`, each with the spaces and
-    /// line break that follow it.
-    func sentenceEnds(_ text: [UInt16]) throws -> ArraySlice<Int32> {
-        if ends.count < text.count { ends = [Int32](repeating: 0, count: text.count) }
-        var status: Int32 = 0
-        let n = text.withUnsafeBufferPointer { src in
-            ends.withUnsafeMutableBufferPointer { dst in
-                cicu_sentence_breaker_split(handle, src.baseAddress, Int32(src.count), dst.baseAddress, Int32(dst.count), &status)
-            }
-        }
-        if status > 0 { throw TextError("ICU sentence segmentation failed: \(String(cString: cicu_error_name(status)))", at: "ICU") }
+        if status > 0 { throw TextError("ICU segmentation failed: \(String(cString: cicu_error_name(status)))", at: "ICU") }
         return ends[0..<Int(n)]
     }
 }

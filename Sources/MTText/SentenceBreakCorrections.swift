@@ -12,7 +12,7 @@ struct SentenceBreakCorrections {
 
     init(language: String) {
         let code = language.split(separator: "-").first.map { $0.lowercased() } ?? ""
-        abbreviations = Set(SentenceBreaker.exceptions(language: language)).union(Self.abbreviations[code] ?? [])
+        abbreviations = Set(ICU.sentenceExceptions(language: language)).union(Self.abbreviations[code] ?? [])
             .subtracting(Self.plainWords[code] ?? [])
         afterOrdinals = Self.afterOrdinals[code] ?? []
     }

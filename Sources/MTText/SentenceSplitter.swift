@@ -9,14 +9,14 @@
 /// Holds an ICU iterator: not thread-safe, one per thread.
 public final class SentenceSplitter {
     public let language: String
-    private let breaker: SentenceBreaker
+    private let breaker: BreakIterator
     private let corrections: SentenceBreakCorrections
 
     /// - Parameter language: a BCP 47 / ICU language code ("en", "de", "zh"); "" splits by
     ///   the root locale's rules, without abbreviations.
     public init(language: String) throws {
         self.language = language
-        breaker = try SentenceBreaker(language: language)
+        breaker = try BreakIterator(.sentences, locale: language)
         corrections = SentenceBreakCorrections(language: language)
     }
 
@@ -50,7 +50,7 @@ public final class SentenceSplitter {
     private func icuPieces(_ units: [UInt16], original: [UInt16]? = nil) -> [[UInt16]] {
         let source = original ?? units
         // ICU cannot fail on valid input; one sentence rather than lose text if it does.
-        let ends = (try? breaker.sentenceEnds(units)).map(Array.init) ?? [Int32(units.count)]
+        let ends = (try? breaker.segmentEnds(units)).map(Array.init) ?? [Int32(units.count)]
         var pieces: [[UInt16]] = []
         var start = 0
         for e in ends {

@@ -7,6 +7,9 @@ extension TextPipeline {
     /// separated by a space, or by nothing where they were glued. Nil when it fits.
     public func pieces(of sentence: String, maxSubwords: Int) -> SentenceSegments? {
         precondition(maxSubwords > 0)
+        // Every subword holds at least one character of the normalised sentence: most
+        // sentences fit without being tokenised here as well as for the search.
+        if normalize(sentence).unicodeScalars.count <= maxSubwords { return nil }
         let words = wordTokens(sentence)
         let counts = words.map { subwords(of: [$0], side: .source).count }
         guard counts.reduce(0, +) > maxSubwords else { return nil }

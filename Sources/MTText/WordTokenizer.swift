@@ -8,7 +8,7 @@
 public final class WordTokenizer {
     public let lowercase: Bool
     public let locale: String
-    private let breaker: WordBreaker
+    private let breaker: BreakIterator
 
     /// - Parameters:
     ///   - lowercase: lowercase the normalised line (ICU, rules of `locale`).
@@ -16,7 +16,7 @@ public final class WordTokenizer {
     public init(lowercase: Bool = false, locale: String = "") throws {
         self.lowercase = lowercase
         self.locale = locale
-        breaker = try WordBreaker(locale: "")
+        breaker = try BreakIterator(.words)
     }
 
     /// The line after normalisation and, if enabled, lowercasing: what detokenisation gives back.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MTDecode
+import MTTensor
 import MTText
 import Testing
 
@@ -31,24 +32,24 @@ import Testing
     }
 
     @Test func anyTextComesBackByteForByte() {
-        var rng = SeededGenerator(state: 11)
+        let rng = SeededRandom(seed: 11)
         let pieces = ["Ein Mann schläft.", " ", "  ", "\n", "\r\n", "\t", "\n\n", "Dr. Müller liest?", "我很好。", "你呢？",
                       "z. B.", "!", "« Viens ! »", "\u{A0}", "\u{3000}", "\u{1}", "👍🏽", "e\u{301}", "", "Buch", "..."]
         var texts: [String] = ["", " ", "\n", "Ein Mann schläft. Eine Frau liest.\n\n  Zwei Männer spielen!  "]
         for _ in 0..<400 {
-            texts.append((0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+            texts.append((0..<rng.below(13)).map { _ in pieces[rng.below(pieces.count)] }.joined())
         }
         #expect(roundTrip(texts, format: .text) == texts)
     }
 
     @Test func anyHTMLComesBackByteForByte() {
-        var rng = SeededGenerator(state: 12)
+        let rng = SeededRandom(seed: 12)
         let pieces = ["<p>", "</p>", "<b>", "</b>", "<i class=\"x\">", "</i>", "<br>", "<!-- c -->", "<pre>Ein Buch.</pre>",
                       "Ein Mann schläft.", " Eine Frau liest. ", "\n", "&amp;", "&nbsp;", "&#39;", "<a href=\"/x?a=1&amp;b\">",
                       "</a>", "<li>", "<script>var a = '<p>';</script>", "我很好。你呢？", "<", ">", "&", "Dr. Müller"]
         var texts = ["<html><head><title>Ein Buch</title></head><body><p>Ein <b>Mann</b> schläft.</p></body></html>\n"]
         for _ in 0..<400 {
-            texts.append((0..<Int.random(in: 0...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+            texts.append((0..<rng.below(15)).map { _ in pieces[rng.below(pieces.count)] }.joined())
         }
         #expect(roundTrip(texts, format: .html) == texts)
     }
@@ -103,14 +104,7 @@ enum WordAlignmentTestsSupport {
     }
 }
 
-/// A seeded generator for reproducible cases (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SeededRandom {
+    /// A number in 0..<n.
+    func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

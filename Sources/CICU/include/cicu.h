@@ -22,30 +22,20 @@ int32_t cicu_nfkc(const uint16_t *source, int32_t length,
 int32_t cicu_to_lower(const char *locale, const uint16_t *source, int32_t length,
                       uint16_t *dest, int32_t capacity, int32_t *status);
 
-/// A word break iterator (UBRK_WORD, dictionary-based for CJK and Thai).
-typedef struct cicu_word_breaker cicu_word_breaker;
+/// An ICU break iterator: words (UBRK_WORD, dictionary-based for CJK and Thai) or
+/// sentences (UBRK_SENTENCE).
+typedef struct cicu_breaker cicu_breaker;
 
-cicu_word_breaker *cicu_word_breaker_open(const char *locale, int32_t *status);
-void cicu_word_breaker_close(cicu_word_breaker *breaker);
+#define CICU_BREAK_WORDS 0
+#define CICU_BREAK_SENTENCES 1
+
+cicu_breaker *cicu_breaker_open(int32_t kind, const char *locale, int32_t *status);
+void cicu_breaker_close(cicu_breaker *breaker);
 
 /// Writes the end offset of every segment of `text` into `ends` (at most
 /// `capacity`, which `length` always suffices for) and returns the number of segments.
-int32_t cicu_word_breaker_split(cicu_word_breaker *breaker,
-                                const uint16_t *text, int32_t length,
-                                int32_t *ends, int32_t capacity, int32_t *status);
-
-/// A sentence break iterator (UBRK_SENTENCE) for `locale`, which may carry ICU's
-/// abbreviation suppressions ("de@ss=standard").
-typedef struct cicu_sentence_breaker cicu_sentence_breaker;
-
-cicu_sentence_breaker *cicu_sentence_breaker_open(const char *locale, int32_t *status);
-void cicu_sentence_breaker_close(cicu_sentence_breaker *breaker);
-
-/// Writes the end offset of every sentence of `text` into `ends` (at most `capacity`,
-/// which `length` always suffices for) and returns the number of sentences.
-int32_t cicu_sentence_breaker_split(cicu_sentence_breaker *breaker,
-                                    const uint16_t *text, int32_t length,
-                                    int32_t *ends, int32_t capacity, int32_t *status);
+int32_t cicu_breaker_split(cicu_breaker *breaker, const uint16_t *text, int32_t length,
+                           int32_t *ends, int32_t capacity, int32_t *status);
 
 /// The words CLDR lists for `locale` as ending in a full stop without ending a sentence
 /// (ICU's "exceptions/SentenceBreak" data: "Dr.", "z.", "M."), joined by U+000A into `dest`;
